@@ -1,0 +1,78 @@
+//! Genesis presets: the starting state of each kind of chain, chosen by name in a chain spec
+//! (`--dev` takes `development`, `--chain local` takes `local_testnet`).
+
+use alloc::{vec, vec::Vec};
+use frame_support::build_struct_json_patch;
+use serde_json::Value;
+use sp_consensus_aura::sr25519::AuthorityId as AuraId;
+use sp_consensus_grandpa::AuthorityId as GrandpaId;
+use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
+
+use crate::{
+	AccountId, AuraConfig, BalancesConfig, GrandpaConfig, RuntimeGenesisConfig, SudoConfig, UNIT,
+};
+
+/// What each well-known development account starts with.
+const DEV_ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
+
+/// A validator's keys from its well-known seed (`//Alice`, ...): Aura (sr25519) for blocks,
+/// GRANDPA (ed25519) for finality, as `cinechain-node --alice` puts them into the keystore.
+type DevValidator = (Sr25519Keyring, Ed25519Keyring);
+
+const ALICE: DevValidator = (Sr25519Keyring::Alice, Ed25519Keyring::Alice);
+const BOB: DevValidator = (Sr25519Keyring::Bob, Ed25519Keyring::Bob);
+const CHARLIE: DevValidator = (Sr25519Keyring::Charlie, Ed25519Keyring::Charlie);
+const DAVE: DevValidator = (Sr25519Keyring::Dave, Ed25519Keyring::Dave);
+
+/// A chain with the given validators, root key and funded accounts.
+fn genesis(validators: &[DevValidator], root: AccountId, endowed: Vec<AccountId>) -> Value {
+	let aura: Vec<AuraId> = validators.iter().map(|(aura, _)| aura.public().into()).collect();
+	let grandpa: Vec<GrandpaId> =
+		validators.iter().map(|(_, grandpa)| grandpa.public().into()).collect();
+	build_struct_json_patch!(RuntimeGenesisConfig {
+		balances: BalancesConfig {
+			balances: endowed.into_iter().map(|who| (who, DEV_ENDOWMENT)).collect::<Vec<_>>(),
+		},
+		aura: AuraConfig { authorities: aura },
+		grandpa: GrandpaConfig {
+			authorities: grandpa.into_iter().map(|key| (key, 1)).collect::<Vec<_>>()
+		},
+		sudo: SudoConfig { key: Some(root) },
+	})
+}
+
+/// The well-known development accounts (Alice ... Ferdie and their `//stash` twins).
+fn dev_accounts() -> Vec<AccountId> {
+	Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect()
+}
+
+/// `development`: one validator (Alice), who also holds the sudo key.
+pub fn development() -> Value {
+	genesis(&[ALICE], Sr25519Keyring::Alice.to_account_id(), dev_accounts())
+}
+
+/// `local_testnet`: four validators (Alice, Bob, Charlie, Dave), so GRANDPA keeps finalizing
+/// with one of them down (it needs more than two thirds).
+pub fn local_testnet() -> Value {
+	genesis(&[ALICE, BOB, CHARLIE, DAVE], Sr25519Keyring::Alice.to_account_id(), dev_accounts())
+}
+
+/// The preset named `id`, as JSON, or `None` for an unknown name.
+pub fn get_preset(id: &PresetId) -> Option<Vec<u8>> {
+	let patch = match id.as_ref() {
+		DEV_RUNTIME_PRESET => development(),
+		LOCAL_TESTNET_RUNTIME_PRESET => local_testnet(),
+		_ => return None,
+	};
+	Some(
+		serde_json::to_string(&patch)
+			.expect("serializing a serde_json::Value cannot fail; qed")
+			.into_bytes(),
+	)
+}
+
+/// The names of all presets.
+pub fn preset_names() -> Vec<PresetId> {
+	vec![PresetId::from(DEV_RUNTIME_PRESET), PresetId::from(LOCAL_TESTNET_RUNTIME_PRESET)]
+}

@@ -1,0 +1,220 @@
+//! # The cinechain runtime
+//!
+//! The state machine of cinechain: digital-cinema projectors record every screening they play,
+//! regulators audit those records, and archive clusters keep the chain's history.
+//!
+//! This crate holds only the composition: the pallets and their order ([`Runtime`]), the basic
+//! types every client needs, and the chain's timing. Each pallet's configuration lives in
+//! [`configs`], the runtime APIs in [`apis`], and the genesis presets that chain specs refer to
+//! by name in [`genesis_config_presets`].
+
+#![cfg_attr(not(feature = "std"), no_std)]
+// `construct_runtime` generates large types.
+#![recursion_limit = "256"]
+
+#[cfg(feature = "std")]
+include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
+
+extern crate alloc;
+
+pub mod apis;
+pub mod configs;
+pub mod genesis_config_presets;
+
+use sp_runtime::{
+	generic, impl_opaque_keys,
+	traits::{BlakeTwo256, IdentifyAccount, Verify},
+	MultiAddress, MultiSignature,
+};
+use sp_version::{runtime_version, RuntimeVersion};
+
+pub use frame_system::Call as SystemCall;
+pub use pallet_balances::Call as BalancesCall;
+pub use pallet_timestamp::Call as TimestampCall;
+#[cfg(feature = "std")]
+pub use sp_runtime::BuildStorage;
+
+/// The wasm runtime, for the node to put into genesis. Panics with a clear message when the
+/// crate was built with `SKIP_WASM_BUILD`.
+#[cfg(feature = "std")]
+pub fn wasm_binary_unwrap() -> &'static [u8] {
+	WASM_BINARY.expect(
+		"the wasm runtime was not built (SKIP_WASM_BUILD is set); build without it to run a chain",
+	)
+}
+
+/// A block number.
+pub type BlockNumber = u32;
+/// The signature of an extrinsic: sr25519, ed25519 or ecdsa.
+pub type Signature = MultiSignature;
+/// An account: the public key of its signing scheme (so a device's account *is* its key).
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// An amount of the chain's token.
+pub type Balance = u128;
+/// How many extrinsics an account has signed.
+pub type Nonce = u32;
+/// A block or state hash.
+pub type Hash = sp_core::H256;
+
+/// The chain's token has 12 decimals: one unit is 10^12 of the smallest amount.
+pub const UNIT: Balance = 1_000_000_000_000;
+/// A thousandth of a unit.
+pub const MILLI_UNIT: Balance = UNIT / 1_000;
+/// The least balance an account must keep to exist.
+pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
+
+/// The target time between blocks. Three seconds keeps a projector's record-to-finality short
+/// (a few blocks plus a GRANDPA round) while leaving validators on small machines ample time.
+///
+/// It cannot change once a chain has started: Aura would stop producing blocks.
+pub const MILLI_SECS_PER_BLOCK: u64 = 3_000;
+/// Aura's slot length: one block per slot.
+pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+/// Blocks in a minute, hour and day, for periods measured in blocks.
+pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
+/// Blocks in an hour.
+pub const HOURS: BlockNumber = MINUTES * 60;
+/// Blocks in a day.
+pub const DAYS: BlockNumber = HOURS * 24;
+
+#[runtime_version]
+pub const VERSION: RuntimeVersion = RuntimeVersion {
+	spec_name: alloc::borrow::Cow::Borrowed("cinechain"),
+	impl_name: alloc::borrow::Cow::Borrowed("cinechain-node"),
+	authoring_version: 1,
+	// Bump on every change to the runtime's logic; clients and nodes compare it.
+	spec_version: 100,
+	impl_version: 1,
+	apis: apis::RUNTIME_API_VERSIONS,
+	// Bump when calls or their encoding change: signed transactions carry it.
+	transaction_version: 1,
+	system_version: 1,
+};
+
+/// The version of the runtime compiled into the node, for `--version` and RPC.
+#[cfg(feature = "std")]
+pub fn native_version() -> sp_version::NativeVersion {
+	sp_version::NativeVersion { runtime_version: VERSION, can_author_with: Default::default() }
+}
+
+/// Types the node and light clients use without knowing the runtime's calls.
+pub mod opaque {
+	use super::*;
+	pub use sp_runtime::OpaqueExtrinsic as UncheckedExtrinsic;
+
+	/// A block header.
+	pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+	/// A block with extrinsics left encoded.
+	pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+	/// A block id, by hash or number.
+	pub type BlockId = generic::BlockId<Block>;
+
+	impl_opaque_keys! {
+		/// The keys a validator holds in its keystore.
+		pub struct SessionKeys {
+			/// Block production.
+			pub aura: Aura,
+			/// Finality votes.
+			pub grandpa: Grandpa,
+		}
+	}
+}
+
+/// How an extrinsic names an account.
+pub type Address = MultiAddress<AccountId, ()>;
+/// A block header.
+pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
+/// A block with typed extrinsics.
+pub type Block = generic::Block<Header, UncheckedExtrinsic>;
+
+/// The checks every signed transaction carries, in this order. Wallets (Polkadot-JS, subxt)
+/// read this list from the metadata.
+pub type TxExtension = (
+	frame_system::CheckNonZeroSender<Runtime>,
+	frame_system::CheckSpecVersion<Runtime>,
+	frame_system::CheckTxVersion<Runtime>,
+	frame_system::CheckGenesis<Runtime>,
+	frame_system::CheckEra<Runtime>,
+	frame_system::CheckNonce<Runtime>,
+	frame_system::CheckWeight<Runtime>,
+	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+);
+
+/// An extrinsic as it arrives: encoded call, optional signer and signature, extensions.
+pub type UncheckedExtrinsic =
+	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
+/// What a signer signs.
+pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
+
+/// Storage migrations run on the next runtime upgrade, beyond the pallets' own.
+type Migrations = ();
+
+/// Dispatches blocks and extrinsics to the pallets.
+pub type Executive = frame_executive::Executive<
+	Runtime,
+	Block,
+	frame_system::ChainContext<Runtime>,
+	Runtime,
+	AllPalletsWithSystem,
+	Migrations,
+>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Runtime;
+
+	/// Accounts, blocks, events: the core of every FRAME chain.
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+
+	/// The block's wall-clock time, set by the author and checked by everyone.
+	#[runtime::pallet_index(1)]
+	pub type Timestamp = pallet_timestamp;
+
+	/// Round-robin block production.
+	#[runtime::pallet_index(2)]
+	pub type Aura = pallet_aura;
+
+	/// Finality.
+	#[runtime::pallet_index(3)]
+	pub type Grandpa = pallet_grandpa;
+
+	/// The chain's token.
+	#[runtime::pallet_index(4)]
+	pub type Balances = pallet_balances;
+
+	/// Fees for signed transactions.
+	#[runtime::pallet_index(5)]
+	pub type TransactionPayment = pallet_transaction_payment;
+
+	/// Stand-in governance: one key may dispatch root calls.
+	#[runtime::pallet_index(6)]
+	pub type Sudo = pallet_sudo;
+}
+
+pub use opaque::SessionKeys;
+
+/// The pallets whose weights the node's `benchmark pallet` command measures.
+#[cfg(feature = "runtime-benchmarks")]
+mod benches {
+	frame_benchmarking::define_benchmarks!(
+		[frame_system, SystemBench::<Runtime>]
+		[pallet_balances, Balances]
+		[pallet_timestamp, Timestamp]
+		[pallet_sudo, Sudo]
+	);
+}

@@ -1,0 +1,324 @@
+//! Helpers for end-to-end tests that run real `cinechain-node` processes on 127.0.0.1.
+//!
+//! - [`Node`] starts a node on free loopback ports with its own base path and log file, and
+//!   kills it when dropped, so a failing test never leaves a process behind.
+//! - [`Rpc`] is a small blocking JSON-RPC-over-HTTP client for the node's standard methods.
+//! - [`wait_for`] polls a condition with a deadline and, on timeout, fails with the log tails of
+//!   the nodes involved.
+//!
+//! The node binary is `$CINECHAIN_NODE` if set, else `cinechain-node` in the same cargo profile
+//! directory as the test executable (`scripts/test.sh` builds it first).
+
+#![forbid(unsafe_op_in_unsafe_fn)]
+
+use std::{
+	fs::File,
+	io::{Read, Write},
+	net::{TcpListener, TcpStream},
+	path::{Path, PathBuf},
+	process::{Child, Command, ExitStatus, Stdio},
+	time::{Duration, Instant},
+};
+
+use serde_json::{json, Value};
+
+/// Fixed libp2p secret keys (ed25519, hex), so that peer ids are known before a node starts.
+pub const NODE_KEYS: [&str; 6] = [
+	"0000000000000000000000000000000000000000000000000000000000000001",
+	"0000000000000000000000000000000000000000000000000000000000000002",
+	"0000000000000000000000000000000000000000000000000000000000000003",
+	"0000000000000000000000000000000000000000000000000000000000000004",
+	"0000000000000000000000000000000000000000000000000000000000000005",
+	"0000000000000000000000000000000000000000000000000000000000000006",
+];
+
+/// The `cinechain-node` binary under test.
+pub fn node_binary() -> PathBuf {
+	if let Some(path) = std::env::var_os("CINECHAIN_NODE") {
+		return PathBuf::from(path);
+	}
+	// target/<profile>/deps/<test>-<hash>  ->  target/<profile>/cinechain-node
+	let exe = std::env::current_exe().expect("the test knows its own path");
+	let profile_dir = exe.parent().and_then(Path::parent).expect("tests run from target/<profile>/deps");
+	profile_dir.join("cinechain-node")
+}
+
+/// Runs `cinechain-node` with `args` to completion and returns its stdout; panics with its
+/// stderr if it fails.
+pub fn run_node_command(args: &[&str]) -> String {
+	let binary = node_binary();
+	let output = Command::new(&binary)
+		.args(args)
+		.output()
+		.unwrap_or_else(|e| panic!("cannot run {}: {e} (build it with scripts/test.sh)", binary.display()));
+	assert!(
+		output.status.success(),
+		"`cinechain-node {}` failed ({}):\n{}",
+		args.join(" "),
+		output.status,
+		String::from_utf8_lossy(&output.stderr)
+	);
+	String::from_utf8(output.stdout).expect("the node prints UTF-8")
+}
+
+/// A free TCP port on 127.0.0.1 (bound, then released for the node to take).
+pub fn free_port() -> u16 {
+	TcpListener::bind("127.0.0.1:0")
+		.and_then(|listener| listener.local_addr())
+		.map(|addr| addr.port())
+		.expect("the loopback interface has free ports")
+}
+
+/// The libp2p peer id that `node_key` gives a node.
+pub fn peer_id(node_key: &str) -> String {
+	let dir = tempfile::tempdir().expect("temp dir");
+	let file = dir.path().join("node-key");
+	std::fs::write(&file, node_key).expect("write node key");
+	run_node_command(&["key", "inspect-node-key", "--file", file.to_str().expect("utf-8 path")])
+		.trim()
+		.to_string()
+}
+
+/// How to start one node.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+	/// A name for logs and failure messages.
+	pub name: String,
+	/// Chain: `dev`, `local` or a chain-spec path.
+	pub chain: String,
+	/// Index into [`NODE_KEYS`] for the libp2p identity.
+	pub key_index: usize,
+	/// Extra arguments (`--alice`, `--validator`, `--bootnodes ...`).
+	pub extra_args: Vec<String>,
+}
+
+impl NodeConfig {
+	/// A node on `chain` with the identity `NODE_KEYS[key_index]`.
+	pub fn new(name: &str, chain: &str, key_index: usize) -> Self {
+		Self { name: name.into(), chain: chain.into(), key_index, extra_args: Vec::new() }
+	}
+
+	/// Adds command-line arguments.
+	pub fn args<I: IntoIterator<Item = S>, S: Into<String>>(mut self, args: I) -> Self {
+		self.extra_args.extend(args.into_iter().map(Into::into));
+		self
+	}
+}
+
+/// A running `cinechain-node` process. Dropping it kills the process (SIGKILL).
+pub struct Node {
+	/// How it was started (to restart it on the same base path).
+	pub config: NodeConfig,
+	/// Its JSON-RPC endpoint.
+	pub rpc: Rpc,
+	/// Its libp2p listen port on 127.0.0.1.
+	pub p2p_port: u16,
+	/// When the process was spawned.
+	pub started: Instant,
+	child: Option<Child>,
+	base_path: PathBuf,
+	log_path: PathBuf,
+}
+
+impl Node {
+	/// Starts a node with its data in `base_path` (kept across restarts) on free ports.
+	pub fn start(config: NodeConfig, base_path: &Path) -> Node {
+		let rpc_port = free_port();
+		let p2p_port = free_port();
+		std::fs::create_dir_all(base_path).expect("create base path");
+		let log_path = base_path.join(format!("{}.log", config.name));
+		let log = File::options().create(true).append(true).open(&log_path).expect("open log");
+		let node_key = NODE_KEYS[config.key_index];
+		let mut command = Command::new(node_binary());
+		command
+			.args(["--chain", &config.chain])
+			.arg("--base-path")
+			.arg(base_path)
+			.args(["--name", &config.name])
+			.args(["--node-key", node_key])
+			.args(["--port", &p2p_port.to_string()])
+			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
+			.args(["--rpc-port", &rpc_port.to_string()])
+			// Loopback only: no discovery beyond the nodes a test names, no telemetry.
+			.args(["--no-mdns", "--no-telemetry", "--no-prometheus", "--no-hardware-benchmarks"])
+			.args(&config.extra_args)
+			.stdin(Stdio::null())
+			.stdout(log.try_clone().expect("clone log handle"))
+			.stderr(log);
+		let child = command
+			.spawn()
+			.unwrap_or_else(|e| panic!("cannot start {}: {e}", node_binary().display()));
+		Node {
+			rpc: Rpc::new(rpc_port),
+			p2p_port,
+			started: Instant::now(),
+			child: Some(child),
+			base_path: base_path.to_path_buf(),
+			log_path,
+			config,
+		}
+	}
+
+	/// Its multiaddress with peer id, for other nodes' `--bootnodes`.
+	pub fn multiaddr(&self) -> String {
+		format!("/ip4/127.0.0.1/tcp/{}/p2p/{}", self.p2p_port, peer_id(NODE_KEYS[self.config.key_index]))
+	}
+
+	/// The last `lines` lines of its log.
+	pub fn log_tail(&self, lines: usize) -> String {
+		let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
+		let all: Vec<&str> = text.lines().collect();
+		all[all.len().saturating_sub(lines)..].join("\n")
+	}
+
+	/// Whether the process is still running.
+	pub fn is_running(&mut self) -> bool {
+		match self.child.as_mut() {
+			Some(child) => matches!(child.try_wait(), Ok(None)),
+			None => false,
+		}
+	}
+
+	/// Kills it at once (SIGKILL), as a power cut or `kill -9` would.
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// Asks it to stop (SIGTERM) and waits up to `timeout` for it to exit; returns its exit
+	/// status, or `None` if it had to be killed.
+	pub fn stop(&mut self, timeout: Duration) -> Option<ExitStatus> {
+		let mut child = self.child.take()?;
+		let pid = libc::pid_t::try_from(child.id()).expect("pids fit pid_t");
+		// SAFETY: `pid` is our own child, not yet reaped, so it names that process.
+		unsafe { libc::kill(pid, libc::SIGTERM) };
+		let deadline = Instant::now() + timeout;
+		while Instant::now() < deadline {
+			if let Ok(Some(status)) = child.try_wait() {
+				return Some(status);
+			}
+			std::thread::sleep(Duration::from_millis(100));
+		}
+		let _ = child.kill();
+		let _ = child.wait();
+		None
+	}
+
+	/// Starts it again on the same base path, ports chosen afresh.
+	pub fn restart(&mut self) {
+		self.kill();
+		let restarted = Node::start(self.config.clone(), &self.base_path);
+		let old = std::mem::replace(self, restarted);
+		drop(old);
+	}
+
+	/// Its finalized block number (0 while the RPC server is not up yet).
+	pub fn finalized_number(&self) -> u32 {
+		self.rpc.finalized_number().unwrap_or(0)
+	}
+
+	/// Its best block number (0 while the RPC server is not up yet).
+	pub fn best_number(&self) -> u32 {
+		self.rpc.best_number().unwrap_or(0)
+	}
+}
+
+impl Drop for Node {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}
+
+/// Polls `condition` every 250 ms until it holds or `timeout` passes; on timeout panics with
+/// `what` and the log tails of `nodes`.
+pub fn wait_for(what: &str, timeout: Duration, nodes: &[&Node], mut condition: impl FnMut() -> bool) {
+	let deadline = Instant::now() + timeout;
+	while Instant::now() < deadline {
+		if condition() {
+			return;
+		}
+		std::thread::sleep(Duration::from_millis(250));
+	}
+	let logs: Vec<String> = nodes
+		.iter()
+		.map(|node| format!("---- {} (last 40 log lines) ----\n{}", node.config.name, node.log_tail(40)))
+		.collect();
+	panic!("timed out after {timeout:?} waiting for {what}\n{}", logs.join("\n"));
+}
+
+/// A blocking JSON-RPC client over HTTP/1.1 for one node on 127.0.0.1.
+#[derive(Clone, Debug)]
+pub struct Rpc {
+	/// The node's RPC port.
+	pub port: u16,
+}
+
+impl Rpc {
+	/// A client for the node listening on `127.0.0.1:port`.
+	pub fn new(port: u16) -> Self {
+		Self { port }
+	}
+
+	/// Calls `method` with `params`; `Err` for transport errors and JSON-RPC errors alike.
+	pub fn call(&self, method: &str, params: Value) -> Result<Value, String> {
+		let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params }).to_string();
+		let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
+		stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+		write!(
+			stream,
+			"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+			 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+			body.len()
+		)
+		.map_err(|e| e.to_string())?;
+		let mut response = String::new();
+		stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
+		let (_, payload) = response.split_once("\r\n\r\n").ok_or("malformed HTTP response")?;
+		let reply: Value = serde_json::from_str(payload.trim()).map_err(|e| format!("{e}: {payload}"))?;
+		match reply.get("error") {
+			Some(error) => Err(error.to_string()),
+			None => Ok(reply["result"].clone()),
+		}
+	}
+
+	/// The finalized head's hash.
+	pub fn finalized_hash(&self) -> Result<String, String> {
+		self.call("chain_getFinalizedHead", json!([]))?
+			.as_str()
+			.map(str::to_owned)
+			.ok_or_else(|| "no finalized head".into())
+	}
+
+	/// The number of the block with hash `hash` (the best block if `None`).
+	pub fn block_number(&self, hash: Option<&str>) -> Result<u32, String> {
+		let header = self.call("chain_getHeader", json!([hash]))?;
+		let number = header["number"].as_str().ok_or("header without number")?;
+		u32::from_str_radix(number.trim_start_matches("0x"), 16).map_err(|e| e.to_string())
+	}
+
+	/// The finalized block number.
+	pub fn finalized_number(&self) -> Result<u32, String> {
+		let hash = self.finalized_hash()?;
+		self.block_number(Some(&hash))
+	}
+
+	/// The best block number.
+	pub fn best_number(&self) -> Result<u32, String> {
+		self.block_number(None)
+	}
+
+	/// The hash of block `number` on the node's best chain.
+	pub fn block_hash(&self, number: u32) -> Result<String, String> {
+		self.call("chain_getBlockHash", json!([number]))?
+			.as_str()
+			.map(str::to_owned)
+			.ok_or_else(|| format!("no block {number}"))
+	}
+
+	/// How many peers the node is connected to.
+	pub fn peers(&self) -> Result<u64, String> {
+		self.call("system_health", json!([]))?["peers"].as_u64().ok_or_else(|| "no peer count".into())
+	}
+}

@@ -1,0 +1,59 @@
+//! Chain specs: `build-spec` writes plain and raw specs an operator can start a node from,
+//! and the `--dev` genesis is the one those specs describe.
+
+use std::time::Duration;
+
+use cinechain_e2e::{run_node_command, wait_for, Node, NodeConfig};
+use serde_json::Value;
+
+/// Alice's well-known address, the sudo key and first validator of both presets.
+const ALICE: &str = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY";
+
+/// The genesis configuration a plain spec carries (`patch` on top of the runtime's defaults,
+/// or a full `config`).
+fn genesis_config(spec: &Value) -> &Value {
+	let genesis = &spec["genesis"]["runtimeGenesis"];
+	if genesis["patch"].is_object() { &genesis["patch"] } else { &genesis["config"] }
+}
+
+#[test]
+fn plain_and_raw_specs_describe_the_presets() {
+	let dev: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", "dev"])).expect("plain JSON");
+	assert_eq!(dev["id"], "cinechain_dev");
+	assert_eq!(dev["properties"]["tokenSymbol"], "CINE");
+	let code = dev["genesis"]["runtimeGenesis"]["code"].as_str().unwrap_or_default();
+	assert!(code.len() > 100_000, "the wasm runtime is in the spec");
+	let config = genesis_config(&dev);
+	assert_eq!(config["sudo"]["key"], ALICE);
+	assert_eq!(config["aura"]["authorities"].as_array().map(Vec::len), Some(1), "{config}");
+
+	let local: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", "local"])).expect("plain JSON");
+	let config = genesis_config(&local);
+	assert_eq!(config["aura"]["authorities"].as_array().map(Vec::len), Some(4), "{config}");
+	assert_eq!(config["grandpa"]["authorities"].as_array().map(Vec::len), Some(4), "{config}");
+
+	let raw: Value =
+		serde_json::from_str(&run_node_command(&["build-spec", "--chain", "local", "--raw"])).expect("raw JSON");
+	assert_eq!(raw["id"], "cinechain_local");
+	let top = raw["genesis"]["raw"]["top"].as_object().expect("raw storage");
+	// `:code` is the well-known key of the runtime code.
+	assert!(top.contains_key("0x3a636f6465"), "the raw spec holds the code under :code");
+}
+
+#[test]
+fn a_node_starts_from_an_exported_raw_spec() {
+	let dir = tempfile::tempdir().expect("temp dir");
+	let spec_path = dir.path().join("dev-raw.json");
+	let spec = run_node_command(&["build-spec", "--chain", "dev", "--raw"]);
+	std::fs::write(&spec_path, spec).expect("write spec");
+
+	let from_file = NodeConfig::new("from-file", spec_path.to_str().expect("utf-8"), 2).args(["--alice", "--validator"]);
+	let node = Node::start(from_file, &dir.path().join("from-file"));
+	wait_for("block 1 to be finalized", Duration::from_secs(120), &[&node], || node.finalized_number() >= 1);
+	let genesis_from_file = node.rpc.block_hash(0).expect("genesis hash");
+	drop(node);
+
+	let builtin = Node::start(NodeConfig::new("builtin", "dev", 3), &dir.path().join("builtin"));
+	wait_for("the built-in dev node's RPC", Duration::from_secs(60), &[&builtin], || builtin.rpc.block_hash(0).is_ok());
+	assert_eq!(builtin.rpc.block_hash(0).expect("genesis hash"), genesis_from_file, "same genesis");
+}
