@@ -16,6 +16,9 @@ if [ -z "${RUSTUP_TOOLCHAIN:-}" ] && [ -f "$HOME/.cache/cinechain/toolchain" ]; 
   RUSTUP_TOOLCHAIN="$(cat "$HOME/.cache/cinechain/toolchain")"
   export RUSTUP_TOOLCHAIN
 fi
+# The runtime's wasm build runs in the target dir and must find this workspace's Cargo.lock.
+WASM_BUILD_WORKSPACE_HINT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export WASM_BUILD_WORKSPACE_HINT
 # The node binary every script and test runs.
 export CINECHAIN_NODE="${CINECHAIN_NODE:-$CARGO_TARGET_DIR/$CARGO_PROFILE/cinechain-node}"
 

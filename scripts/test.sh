@@ -15,5 +15,5 @@ echo "[test] node built in $(( $(date +%s) - started )) s: $CINECHAIN_NODE"
 
 # Nodes started by the tests compete for 2 cores: one test binary at a time, and at most two
 # tests at once inside it.
-cargo test --locked --profile "$CARGO_PROFILE" --workspace "$@" -- --test-threads "${CINECHAIN_TEST_THREADS:-2}"
+cargo test --locked --profile "$CARGO_PROFILE" --workspace --no-fail-fast "$@" -- --test-threads "${CINECHAIN_TEST_THREADS:-2}"
 echo "[test] done in $(( $(date +%s) - started )) s"

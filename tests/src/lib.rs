@@ -17,6 +17,7 @@ use std::{
 	net::{TcpListener, TcpStream},
 	path::{Path, PathBuf},
 	process::{Child, Command, ExitStatus, Stdio},
+	sync::Mutex,
 	time::{Duration, Instant},
 };
 
@@ -115,7 +116,7 @@ pub struct Node {
 	pub p2p_port: u16,
 	/// When the process was spawned.
 	pub started: Instant,
-	child: Option<Child>,
+	child: Mutex<Option<Child>>,
 	base_path: PathBuf,
 	log_path: PathBuf,
 }
@@ -136,11 +137,10 @@ impl Node {
 			.arg(base_path)
 			.args(["--name", &config.name])
 			.args(["--node-key", node_key])
-			.args(["--port", &p2p_port.to_string()])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
 			.args(["--rpc-port", &rpc_port.to_string()])
 			// Loopback only: no discovery beyond the nodes a test names, no telemetry.
-			.args(["--no-mdns", "--no-telemetry", "--no-prometheus", "--no-hardware-benchmarks"])
+			.args(["--no-mdns", "--no-telemetry", "--no-prometheus"])
 			.args(&config.extra_args)
 			.stdin(Stdio::null())
 			.stdout(log.try_clone().expect("clone log handle"))
@@ -152,7 +152,7 @@ impl Node {
 			rpc: Rpc::new(rpc_port),
 			p2p_port,
 			started: Instant::now(),
-			child: Some(child),
+			child: Mutex::new(Some(child)),
 			base_path: base_path.to_path_buf(),
 			log_path,
 			config,
@@ -172,8 +172,8 @@ impl Node {
 	}
 
 	/// Whether the process is still running.
-	pub fn is_running(&mut self) -> bool {
-		match self.child.as_mut() {
+	pub fn is_running(&self) -> bool {
+		match self.child.lock().expect("no panics while locked").as_mut() {
 			Some(child) => matches!(child.try_wait(), Ok(None)),
 			None => false,
 		}
@@ -181,7 +181,7 @@ impl Node {
 
 	/// Kills it at once (SIGKILL), as a power cut or `kill -9` would.
 	pub fn kill(&mut self) {
-		if let Some(mut child) = self.child.take() {
+		if let Some(mut child) = self.child.lock().expect("no panics while locked").take() {
 			let _ = child.kill();
 			let _ = child.wait();
 		}
@@ -190,7 +190,7 @@ impl Node {
 	/// Asks it to stop (SIGTERM) and waits up to `timeout` for it to exit; returns its exit
 	/// status, or `None` if it had to be killed.
 	pub fn stop(&mut self, timeout: Duration) -> Option<ExitStatus> {
-		let mut child = self.child.take()?;
+		let mut child = self.child.lock().expect("no panics while locked").take()?;
 		let pid = libc::pid_t::try_from(child.id()).expect("pids fit pid_t");
 		// SAFETY: `pid` is our own child, not yet reaped, so it names that process.
 		unsafe { libc::kill(pid, libc::SIGTERM) };
@@ -231,21 +231,27 @@ impl Drop for Node {
 	}
 }
 
-/// Polls `condition` every 250 ms until it holds or `timeout` passes; on timeout panics with
-/// `what` and the log tails of `nodes`.
+/// Polls `condition` every 250 ms until it holds or `timeout` passes; panics with `what` and
+/// the log tails of `nodes` on timeout, or at once if one of `nodes` has exited.
 pub fn wait_for(what: &str, timeout: Duration, nodes: &[&Node], mut condition: impl FnMut() -> bool) {
 	let deadline = Instant::now() + timeout;
+	let logs = || -> String {
+		nodes
+			.iter()
+			.map(|node| format!("---- {} (last 40 log lines) ----\n{}", node.config.name, node.log_tail(40)))
+			.collect::<Vec<_>>()
+			.join("\n")
+	};
 	while Instant::now() < deadline {
 		if condition() {
 			return;
 		}
+		if let Some(dead) = nodes.iter().find(|node| !node.is_running()) {
+			panic!("node {} exited while waiting for {what}\n{}", dead.config.name, logs());
+		}
 		std::thread::sleep(Duration::from_millis(250));
 	}
-	let logs: Vec<String> = nodes
-		.iter()
-		.map(|node| format!("---- {} (last 40 log lines) ----\n{}", node.config.name, node.log_tail(40)))
-		.collect();
-	panic!("timed out after {timeout:?} waiting for {what}\n{}", logs.join("\n"));
+	panic!("timed out after {timeout:?} waiting for {what}\n{}", logs());
 }
 
 /// A blocking JSON-RPC client over HTTP/1.1 for one node on 127.0.0.1.
@@ -268,8 +274,9 @@ impl Rpc {
 		stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
 		write!(
 			stream,
-			"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+			"POST / HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\n\
 			 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+			self.port,
 			body.len()
 		)
 		.map_err(|e| e.to_string())?;

@@ -4,6 +4,16 @@
 use std::time::Duration;
 
 use cinechain_e2e::{run_node_command, wait_for, Node, NodeConfig};
+
+/// `cinechain-node build-spec <args>` with its own scratch base path (build-spec writes a
+/// network key there; tests run in parallel).
+fn build_spec(args: &[&str]) -> Value {
+	let scratch = tempfile::tempdir().expect("temp dir");
+	let base = scratch.path().to_str().expect("utf-8 path");
+	let mut all = vec!["build-spec", "--base-path", base];
+	all.extend_from_slice(args);
+	serde_json::from_str(&run_node_command(&all)).expect("build-spec prints JSON")
+}
 use serde_json::Value;
 
 /// Alice's well-known address, the sudo key and first validator of both presets.
@@ -18,7 +28,7 @@ fn genesis_config(spec: &Value) -> &Value {
 
 #[test]
 fn plain_and_raw_specs_describe_the_presets() {
-	let dev: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", "dev"])).expect("plain JSON");
+	let dev = build_spec(&["--chain", "dev"]);
 	assert_eq!(dev["id"], "cinechain_dev");
 	assert_eq!(dev["properties"]["tokenSymbol"], "CINE");
 	let code = dev["genesis"]["runtimeGenesis"]["code"].as_str().unwrap_or_default();
@@ -27,13 +37,12 @@ fn plain_and_raw_specs_describe_the_presets() {
 	assert_eq!(config["sudo"]["key"], ALICE);
 	assert_eq!(config["aura"]["authorities"].as_array().map(Vec::len), Some(1), "{config}");
 
-	let local: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", "local"])).expect("plain JSON");
+	let local = build_spec(&["--chain", "local"]);
 	let config = genesis_config(&local);
 	assert_eq!(config["aura"]["authorities"].as_array().map(Vec::len), Some(4), "{config}");
 	assert_eq!(config["grandpa"]["authorities"].as_array().map(Vec::len), Some(4), "{config}");
 
-	let raw: Value =
-		serde_json::from_str(&run_node_command(&["build-spec", "--chain", "local", "--raw"])).expect("raw JSON");
+	let raw = build_spec(&["--chain", "local", "--raw"]);
 	assert_eq!(raw["id"], "cinechain_local");
 	let top = raw["genesis"]["raw"]["top"].as_object().expect("raw storage");
 	// `:code` is the well-known key of the runtime code.
@@ -44,8 +53,8 @@ fn plain_and_raw_specs_describe_the_presets() {
 fn a_node_starts_from_an_exported_raw_spec() {
 	let dir = tempfile::tempdir().expect("temp dir");
 	let spec_path = dir.path().join("dev-raw.json");
-	let spec = run_node_command(&["build-spec", "--chain", "dev", "--raw"]);
-	std::fs::write(&spec_path, spec).expect("write spec");
+	let spec = build_spec(&["--chain", "dev", "--raw"]);
+	std::fs::write(&spec_path, spec.to_string()).expect("write spec");
 
 	let from_file = NodeConfig::new("from-file", spec_path.to_str().expect("utf-8"), 2).args(["--alice", "--validator"]);
 	let node = Node::start(from_file, &dir.path().join("from-file"));

@@ -1,0 +1,132 @@
+//! Types and traits shared by cinechain's pallets, runtime, node and light client.
+//!
+//! - [`Place`], [`Scope`]: where a device stands and where a permission reaches.
+//! - [`Role`], [`Permissions`]: who may act where; implemented by the supervisors pallet and
+//!   called by the devices and screenings pallets, so that roles are enforced, not just stored.
+//! - [`DeviceId`], [`Devices`]: what the screenings pallet needs to know about a device.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+#![forbid(unsafe_code)]
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::ConstU32, BoundedVec};
+use scale_info::TypeInfo;
+use sp_runtime::DispatchError;
+
+/// The most bytes a region code may have (an ISO 3166-2 code such as `CN-BJ`, or a national
+/// administrative-division code such as `110105`).
+pub const MAX_REGION_CODE_LEN: u32 = 12;
+
+/// A region code: ASCII, 1 to [`MAX_REGION_CODE_LEN`] bytes. Regions nest by prefix: a scope
+/// over `CN-BJ` covers `CN-BJ-01`.
+pub type RegionCode = BoundedVec<u8, ConstU32<MAX_REGION_CODE_LEN>>;
+
+/// A cinema's national code (eight digits in China's ticketing system fit a `u32`).
+pub type CinemaId = u32;
+
+/// A stable device number. It outlives key rotations: the device's history hangs on it.
+pub type DeviceId = u64;
+
+/// Where something happens: the cinema and the region it lies in.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub struct Place {
+	/// The cinema.
+	pub cinema: CinemaId,
+	/// The region the cinema lies in.
+	pub region: RegionCode,
+}
+
+/// How many regions, and how many cinemas, one scope may list.
+pub const MAX_SCOPE_ITEMS: u32 = 16;
+
+/// Where a permission reaches.
+#[derive(
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum Scope {
+	/// Everywhere (a national regulator).
+	National,
+	/// The listed regions (and the regions under them) and the listed cinemas.
+	Limited {
+		/// Region codes; each covers itself and every region code it is a prefix of.
+		regions: BoundedVec<RegionCode, ConstU32<MAX_SCOPE_ITEMS>>,
+		/// Cinemas, wherever they are.
+		cinemas: BoundedVec<CinemaId, ConstU32<MAX_SCOPE_ITEMS>>,
+	},
+}
+
+impl Scope {
+	/// Whether this scope reaches `place`.
+	pub fn covers(&self, place: &Place) -> bool {
+		match self {
+			Scope::National => true,
+			Scope::Limited { regions, cinemas } =>
+				cinemas.contains(&place.cinema) ||
+					regions.iter().any(|region| place.region.starts_with(region)),
+		}
+	}
+
+	/// Whether the scope is well formed: a limited scope lists something, and every region
+	/// code is non-empty printable ASCII.
+	pub fn is_valid(&self) -> bool {
+		match self {
+			Scope::National => true,
+			Scope::Limited { regions, cinemas } =>
+				!(regions.is_empty() && cinemas.is_empty()) && regions.iter().all(|r| is_valid_region(r)),
+		}
+	}
+}
+
+/// Whether `region` is a usable region code: non-empty, printable ASCII, no spaces.
+pub fn is_valid_region(region: &[u8]) -> bool {
+	!region.is_empty() && region.iter().all(|b| b.is_ascii_graphic())
+}
+
+/// The roles a person can hold.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Ord,
+	PartialOrd,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Role {
+	/// Approves and provisions devices (a cinema chain, an operator, a regulator's office).
+	Registrar,
+	/// Audits screenings, flags them, suspends and resumes devices (a regulator).
+	Supervisor,
+}
+
+/// Permission checks, enforced on every call: expiry and revocation take effect at once.
+pub trait Permissions<AccountId> {
+	/// `Ok` if `who` holds an unexpired `role` whose scope covers `place`; otherwise an error
+	/// saying why not.
+	fn ensure_permission(who: &AccountId, role: Role, place: &Place) -> Result<(), DispatchError>;
+
+	/// Grants `role` over `scope` to `who` for benchmarks and tests.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn grant_for_benchmarks(who: &AccountId, role: Role, scope: Scope);
+}
+
+/// What other pallets need to know about devices.
+pub trait Devices<AccountId> {
+	/// The device whose current key is `who`, with its place, if it is active (approved, not
+	/// suspended, not revoked).
+	fn active_device(who: &AccountId) -> Option<(DeviceId, Place)>;
+
+	/// The place of device `id`, whatever its status.
+	fn place_of(id: DeviceId) -> Option<Place>;
+
+	/// Registers `who` as an active device at `place`, for benchmarks and tests.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_active_for_benchmarks(who: &AccountId, place: Place) -> DeviceId;
+}
