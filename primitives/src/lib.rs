@@ -11,6 +11,7 @@
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
+use serde::{Deserialize, Serialize};
 use sp_runtime::DispatchError;
 
 /// The most bytes a region code may have (an ISO 3166-2 code such as `CN-BJ`, or a national
@@ -29,7 +30,17 @@ pub type DeviceId = u64;
 
 /// Where something happens: the cinema and the region it lies in.
 #[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Serialize,
+	Deserialize,
 )]
 pub struct Place {
 	/// The cinema.
@@ -43,7 +54,17 @@ pub const MAX_SCOPE_ITEMS: u32 = 16;
 
 /// Where a permission reaches.
 #[derive(
-	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Serialize,
+	Deserialize,
 )]
 pub enum Scope {
 	/// Everywhere (a national regulator).
@@ -98,6 +119,8 @@ pub fn is_valid_region(region: &[u8]) -> bool {
 	Debug,
 	TypeInfo,
 	MaxEncodedLen,
+	Serialize,
+	Deserialize,
 )]
 pub enum Role {
 	/// Approves and provisions devices (a cinema chain, an operator, a regulator's office).
@@ -129,4 +152,75 @@ pub trait Devices<AccountId> {
 	/// Registers `who` as an active device at `place`, for benchmarks and tests.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn register_active_for_benchmarks(who: &AccountId, place: Place) -> DeviceId;
+}
+
+/// Why the transaction pool refuses a transaction, as `InvalidTransaction::Custom(code)`:
+/// cinechain's own pool checks (a client shows these as "Custom error: N").
+pub mod refusal {
+	/// The signer is not an active device (unknown key, still requested, suspended or revoked).
+	pub const NOT_ACTIVE_DEVICE: u8 = 1;
+	/// The device has used up its quota of records for the current period.
+	pub const OVER_QUOTA: u8 = 2;
+	/// A registration request that cannot be taken: the key is already known, the device
+	/// information is malformed, or too many requests wait for registrars.
+	pub const REGISTRATION_REFUSED: u8 = 3;
+	/// A key rotation that cannot be taken: the new key is already known, or the device rotated
+	/// too recently.
+	pub const KEY_ROTATION_REFUSED: u8 = 4;
+	/// The record (the first of a batch) is already on chain: a resubmission, which needs
+	/// nothing more.
+	pub const ALREADY_RECORDED: u8 = 5;
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn region(code: &str) -> RegionCode {
+		RegionCode::try_from(code.as_bytes().to_vec()).expect("test codes are short")
+	}
+
+	fn limited(regions: &[&str], cinemas: &[CinemaId]) -> Scope {
+		Scope::Limited {
+			regions: regions.iter().map(|r| region(r)).collect::<Vec<_>>().try_into().expect("few"),
+			cinemas: cinemas.to_vec().try_into().expect("few"),
+		}
+	}
+
+	fn place(cinema: CinemaId, code: &str) -> Place {
+		Place { cinema, region: region(code) }
+	}
+
+	#[test]
+	fn national_scope_covers_everything() {
+		assert!(Scope::National.covers(&place(1, "CN-BJ")));
+		assert!(Scope::National.covers(&place(99, "FR-75")));
+	}
+
+	#[test]
+	fn a_region_covers_itself_and_the_regions_under_it_only() {
+		let scope = limited(&["CN-BJ"], &[]);
+		assert!(scope.covers(&place(1, "CN-BJ")));
+		assert!(scope.covers(&place(1, "CN-BJ-05")));
+		assert!(!scope.covers(&place(1, "CN-SH")));
+		assert!(!scope.covers(&place(1, "CN")), "a sub-region does not cover its parent");
+	}
+
+	#[test]
+	fn a_listed_cinema_is_covered_wherever_it_is() {
+		let scope = limited(&["CN-BJ"], &[4401]);
+		assert!(scope.covers(&place(4401, "CN-GD")));
+		assert!(!scope.covers(&place(4402, "CN-GD")));
+	}
+
+	#[test]
+	fn validity_rules() {
+		assert!(Scope::National.is_valid());
+		assert!(limited(&["CN-BJ"], &[]).is_valid());
+		assert!(limited(&[], &[7]).is_valid());
+		assert!(!limited(&[], &[]).is_valid(), "a limited scope must list something");
+		assert!(!limited(&[""], &[]).is_valid(), "empty region code");
+		assert!(!limited(&["CN BJ"], &[]).is_valid(), "spaces are not allowed");
+		assert!(!is_valid_region(b"CN-\xe4"), "non-ASCII is not allowed");
+	}
 }

@@ -9,8 +9,12 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
+use cinechain_primitives::{CinemaId, Place, RegionCode, Role, Scope};
+use pallet_devices::DeviceInfo;
+
 use crate::{
-	AccountId, AuraConfig, BalancesConfig, GrandpaConfig, RuntimeGenesisConfig, SudoConfig, UNIT,
+	AccountId, AuraConfig, BalancesConfig, DevicesConfig, GrandpaConfig, RuntimeGenesisConfig,
+	SudoConfig, SupervisorsConfig, UNIT,
 };
 
 /// What each well-known development account starts with.
@@ -25,7 +29,29 @@ const BOB: DevValidator = (Sr25519Keyring::Bob, Ed25519Keyring::Bob);
 const CHARLIE: DevValidator = (Sr25519Keyring::Charlie, Ed25519Keyring::Charlie);
 const DAVE: DevValidator = (Sr25519Keyring::Dave, Ed25519Keyring::Dave);
 
-/// A chain with the given validators, root key and funded accounts.
+/// The demo cinema of the development chains, in Beijing.
+const DEMO_CINEMA: CinemaId = 11_010_501;
+const DEMO_REGION: &[u8] = b"CN-BJ";
+
+/// A demo projector's registration data.
+fn demo_projector(serial: &[u8]) -> DeviceInfo {
+	let text = |bytes: &[u8]| bytes.to_vec().try_into().expect("demo texts are short; qed");
+	DeviceInfo {
+		manufacturer: text(b"Cinechain Demo"),
+		model: text(b"Simulated Projector"),
+		serial_number: text(serial),
+		production_date: 2026_01_15,
+		firmware_version: text(b"0.1.0"),
+		place: Place {
+			cinema: DEMO_CINEMA,
+			region: RegionCode::try_from(DEMO_REGION.to_vec()).expect("a short code; qed"),
+		},
+	}
+}
+
+/// A chain with the given validators, root key and funded accounts, and the demo cast of the
+/// development chains: Bob is a registrar and Charlie a supervisor, both nationwide; the
+/// keyring accounts `One` and `Two` are active projectors in the demo cinema.
 fn genesis(validators: &[DevValidator], root: AccountId, endowed: Vec<AccountId>) -> Value {
 	let aura: Vec<AuraId> = validators.iter().map(|(aura, _)| aura.public().into()).collect();
 	let grandpa: Vec<GrandpaId> =
@@ -39,6 +65,18 @@ fn genesis(validators: &[DevValidator], root: AccountId, endowed: Vec<AccountId>
 			authorities: grandpa.into_iter().map(|key| (key, 1)).collect::<Vec<_>>()
 		},
 		sudo: SudoConfig { key: Some(root) },
+		supervisors: SupervisorsConfig {
+			grants: vec![
+				(Sr25519Keyring::Bob.to_account_id(), Role::Registrar, Scope::National, None),
+				(Sr25519Keyring::Charlie.to_account_id(), Role::Supervisor, Scope::National, None),
+			],
+		},
+		devices: DevicesConfig {
+			devices: vec![
+				(Sr25519Keyring::One.to_account_id(), demo_projector(b"DEMO-0001")),
+				(Sr25519Keyring::Two.to_account_id(), demo_projector(b"DEMO-0002")),
+			],
+		},
 	})
 }
 

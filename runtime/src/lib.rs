@@ -123,18 +123,34 @@ pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 /// A block with typed extrinsics.
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 
-/// The checks every signed transaction carries, in this order. Wallets (Polkadot-JS, subxt)
-/// read this list from the metadata.
+/// The checks every transaction carries, in this order. Wallets (Polkadot-JS, subxt) read this
+/// list from the metadata.
+///
+/// Two are cinechain's own, so that projectors (whose accounts hold no money) can use the chain
+/// and cannot flood it:
+/// - `CheckScreening` refuses, already in the transaction pool, screening records from a key
+///   that is not an active device or from a device over its quota; it runs before the nonce
+///   check so that an unknown key gets that clear reason.
+/// - `pallet_devices::CheckNonce` is `frame_system::CheckNonce` with one exception: a fresh
+///   device key (an account that does not exist yet) may send its registration request.
+///
+/// Calls marked `feeless_if` (screening records from active devices, a device's own requests)
+/// skip the fee through `SkipCheckIfFeeless`; every other call pays as usual.
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
 	frame_system::CheckGenesis<Runtime>,
 	frame_system::CheckEra<Runtime>,
-	frame_system::CheckNonce<Runtime>,
+	pallet_screenings::CheckScreening<Runtime>,
+	pallet_devices::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
-	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	pallet_skip_feeless_payment::SkipCheckIfFeeless<
+		Runtime,
+		pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
+	>,
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
+	frame_system::WeightReclaim<Runtime>,
 );
 
 /// An extrinsic as it arrives: encoded call, optional signer and signature, extensions.
@@ -200,6 +216,22 @@ mod runtime {
 	/// Stand-in governance: one key may dispatch root calls.
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	/// Lets calls marked `feeless_if` (a device's own records and requests) skip the fee.
+	#[runtime::pallet_index(7)]
+	pub type SkipFeelessPayment = pallet_skip_feeless_payment;
+
+	/// Registrar and supervisor roles, with scope and expiry, enforced by the pallets below.
+	#[runtime::pallet_index(10)]
+	pub type Supervisors = pallet_supervisors;
+
+	/// The projector registry.
+	#[runtime::pallet_index(11)]
+	pub type Devices = pallet_devices;
+
+	/// Screening records: per-device sequence numbers and hash chain, flags.
+	#[runtime::pallet_index(12)]
+	pub type Screenings = pallet_screenings;
 }
 
 pub use opaque::SessionKeys;
@@ -212,5 +244,8 @@ mod benches {
 		[pallet_balances, Balances]
 		[pallet_timestamp, Timestamp]
 		[pallet_sudo, Sudo]
+		[pallet_supervisors, Supervisors]
+		[pallet_devices, Devices]
+		[pallet_screenings, Screenings]
 	);
 }

@@ -5,11 +5,16 @@
 //! - [`Rpc`] is a small blocking JSON-RPC-over-HTTP client for the node's standard methods.
 //! - [`wait_for`] polls a condition with a deadline and, on timeout, fails with the log tails of
 //!   the nodes involved.
+//! - [`chain`] talks to a node through subxt with types generated from the runtime metadata;
+//!   [`records`] builds screening records as projectors do.
 //!
 //! The node binary is `$CINECHAIN_NODE` if set, else `cinechain-node` in the same cargo profile
 //! directory as the test executable (`scripts/test.sh` builds it first).
 
 #![forbid(unsafe_op_in_unsafe_fn)]
+
+pub mod chain;
+pub mod records;
 
 use std::{
 	fs::File,

@@ -130,3 +130,96 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }
+
+impl pallet_skip_feeless_payment::Config for Runtime {
+	type RuntimeEvent = RuntimeEvent;
+}
+
+parameter_types! {
+	/// At most this many people may wait for a decision on a role request at once.
+	pub const MaxPendingRoleRequests: u32 = 256;
+}
+
+impl pallet_supervisors::Config for Runtime {
+	/// Root (sudo on dev chains) grants and revokes roles until a council exists.
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxPendingRequests = MaxPendingRoleRequests;
+	type WeightInfo = pallet_supervisors::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// At most this many unapproved device registrations at once. Requests are feeless (a
+	/// fresh device holds nothing), so this bound is what keeps them from filling the state.
+	pub const MaxPendingDeviceRequests: u32 = 1_024;
+	/// A device may change its key once a day: enough for any real rotation, and a stolen key
+	/// cannot fill blocks with feeless rotations.
+	pub const KeyRotationCooldown: BlockNumber = crate::DAYS;
+}
+
+impl pallet_devices::Config for Runtime {
+	type Permissions = crate::Supervisors;
+	type Signature = crate::Signature;
+	type MaxPendingRequests = MaxPendingDeviceRequests;
+	type KeyRotationCooldown = KeyRotationCooldown;
+	type WeightInfo = pallet_devices::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::Sr25519Devices;
+}
+
+parameter_types! {
+	/// The largest batch of screening records in one transaction: a day's backlog of a
+	/// multiplex fits easily, and a full batch stays far below a block's limits.
+	pub const MaxScreeningBatch: u32 = 100;
+	/// Records one device may submit per quota period. A screen plays at most about one show an
+	/// hour, so 120 per two hours is sixty times normal use: enough to clear a backlog of weeks
+	/// offline within hours, while a stolen or broken device can add at most 120 small
+	/// extrinsics per two hours.
+	pub const ScreeningQuota: u32 = 120;
+	/// The quota period: two hours of blocks.
+	pub const ScreeningQuotaPeriod: BlockNumber = 2 * crate::HOURS;
+	/// How far a record's end may lie ahead of the chain's clock (device clocks drift, and the
+	/// chain's time is that of the last block).
+	pub const MaxClockSkew: u64 = 10 * 60 * 1_000;
+	/// The longest screening accepted: eight hours covers any feature or double bill.
+	pub const MaxScreeningDuration: u64 = 8 * 60 * 60 * 1_000;
+	/// Open flags one device may carry: a regulator resolves flags long before this matters.
+	pub const MaxOpenFlags: u32 = 1_000;
+}
+
+impl pallet_screenings::Config for Runtime {
+	type Devices = crate::Devices;
+	type Permissions = crate::Supervisors;
+	type Time = crate::Timestamp;
+	type MaxOpenFlags = MaxOpenFlags;
+	type MaxBatchLen = MaxScreeningBatch;
+	type Quota = ScreeningQuota;
+	type QuotaPeriod = ScreeningQuotaPeriod;
+	type MaxClockSkew = MaxClockSkew;
+	type MaxDuration = MaxScreeningDuration;
+	type WeightInfo = pallet_screenings::weights::SubstrateWeight<Runtime>;
+}
+
+/// Key handling for the devices pallet's benchmarks: real sr25519 keys from the host's
+/// benchmark keystore, so signature checks cost what they cost on chain.
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmark_helpers {
+	use super::*;
+	use sp_core::crypto::KeyTypeId;
+
+	const KEY_TYPE: KeyTypeId = KeyTypeId(*b"cdev");
+
+	pub struct Sr25519Devices;
+
+	impl pallet_devices::BenchmarkHelper<AccountId, crate::Signature> for Sr25519Devices {
+		fn new_key() -> AccountId {
+			sp_io::crypto::sr25519_generate(KEY_TYPE, None).into()
+		}
+
+		fn sign(key: &AccountId, payload: &[u8]) -> crate::Signature {
+			let public = sp_core::sr25519::Public::from_raw(*key.as_ref());
+			sp_io::crypto::sr25519_sign(KEY_TYPE, &public, payload)
+				.expect("the key was made by new_key in the benchmark keystore; qed")
+				.into()
+		}
+	}
+}

@@ -1,0 +1,143 @@
+//! Benchmarks of the devices pallet's calls, each on its most expensive path: texts at their
+//! longest, real signature checks.
+
+use super::*;
+use crate::Pallet as DevicesPallet;
+use cinechain_primitives::{Devices as _, RegionCode, Scope, MAX_REGION_CODE_LEN};
+use frame_benchmarking::v2::*;
+use frame_system::RawOrigin;
+
+/// Device information with every text at its longest.
+fn longest_info() -> DeviceInfo {
+	let text = |c: u8| Text::try_from(alloc::vec![c; MAX_TEXT_LEN as usize]).expect("exactly the bound");
+	DeviceInfo {
+		manufacturer: text(b'm'),
+		model: text(b'o'),
+		serial_number: text(b's'),
+		production_date: 2025_06_30,
+		firmware_version: text(b'f'),
+		place: Place {
+			cinema: 1,
+			region: RegionCode::try_from(alloc::vec![b'R'; MAX_REGION_CODE_LEN as usize]).expect("bound"),
+		},
+	}
+}
+
+/// An account holding `role` nationwide.
+fn official<T: Config>(role: Role) -> T::AccountId {
+	let who: T::AccountId = whitelisted_caller();
+	T::Permissions::grant_for_benchmarks(&who, role, Scope::National);
+	who
+}
+
+/// A device in status `Requested` under a fresh key.
+fn requested<T: Config>() -> (DeviceId, T::AccountId) {
+	let key = T::BenchmarkHelper::new_key();
+	let id = DevicesPallet::<T>::insert_device(key.clone(), longest_info(), DeviceStatus::Requested);
+	PendingRequests::<T>::mutate(|n| *n += 1);
+	(id, key)
+}
+
+/// An active device under a fresh key.
+fn active<T: Config>() -> (DeviceId, T::AccountId) {
+	let key = T::BenchmarkHelper::new_key();
+	(DevicesPallet::<T>::register_active_for_benchmarks(&key, longest_info().place), key)
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn request_registration() {
+		// The queue one short of full: the fullest state a request still gets through.
+		PendingRequests::<T>::put(T::MaxPendingRequests::get().saturating_sub(1));
+		let key = T::BenchmarkHelper::new_key();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(key.clone()), longest_info());
+		assert!(DeviceByKey::<T>::contains_key(&key));
+	}
+
+	#[benchmark]
+	fn approve_registration() {
+		let registrar = official::<T>(Role::Registrar);
+		let (id, _) = requested::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(registrar), id);
+		assert_eq!(Devices::<T>::get(id).map(|d| d.status), Some(DeviceStatus::Active));
+	}
+
+	#[benchmark]
+	fn reject_registration() {
+		let registrar = official::<T>(Role::Registrar);
+		let (id, _) = requested::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(registrar), id, 1);
+		assert!(!Devices::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn provision_device() {
+		let registrar = official::<T>(Role::Registrar);
+		let key = T::BenchmarkHelper::new_key();
+		let info = longest_info();
+		let proof = T::BenchmarkHelper::sign(&key, &DevicesPallet::<T>::provision_payload(&key, &info));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(registrar), key.clone(), info, proof);
+		assert!(DevicesPallet::<T>::is_active_key(&key));
+	}
+
+	#[benchmark]
+	fn suspend_device() {
+		let supervisor = official::<T>(Role::Supervisor);
+		let (id, key) = active::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(supervisor), id, 1);
+		assert!(!DevicesPallet::<T>::is_active_key(&key));
+	}
+
+	#[benchmark]
+	fn resume_device() {
+		let supervisor = official::<T>(Role::Supervisor);
+		let (id, key) = active::<T>();
+		DevicesPallet::<T>::suspend_device(RawOrigin::Signed(supervisor.clone()).into(), id, 1)
+			.expect("an active device can be suspended");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(supervisor), id);
+		assert!(DevicesPallet::<T>::is_active_key(&key));
+	}
+
+	#[benchmark]
+	fn revoke_device() {
+		let supervisor = official::<T>(Role::Supervisor);
+		let (id, key) = requested::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(supervisor), id, 1);
+		assert!(!DevicesPallet::<T>::is_active_key(&key));
+		assert_eq!(PendingRequests::<T>::get(), 0);
+	}
+
+	#[benchmark]
+	fn rotate_key() {
+		let (id, old) = active::<T>();
+		frame_system::Pallet::<T>::set_block_number(T::KeyRotationCooldown::get() + 1u32.into());
+		let new = T::BenchmarkHelper::new_key();
+		let proof = T::BenchmarkHelper::sign(&new, &DevicesPallet::<T>::rotation_payload(id, &old, &new));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(old.clone()), new.clone(), proof);
+		assert!(DevicesPallet::<T>::is_active_key(&new));
+	}
+
+	#[benchmark]
+	fn update_device_info() {
+		let registrar = official::<T>(Role::Registrar);
+		let (id, _) = active::<T>();
+		let mut info = longest_info();
+		info.firmware_version = Text::try_from(alloc::vec![b'2'; MAX_TEXT_LEN as usize]).expect("bound");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(registrar), id, info.clone());
+		assert_eq!(Devices::<T>::get(id).map(|d| d.info), Some(info));
+	}
+
+	impl_benchmark_test_suite!(DevicesPallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,164 @@
+//! A runtime with the supervisors and devices pallets and real sr25519 keys, for this pallet's
+//! unit tests and benchmark tests.
+
+use crate as pallet_devices;
+use crate::{DeviceInfo, Text};
+use cinechain_primitives::{CinemaId, Place, RegionCode, Role, Scope};
+use frame_support::{derive_impl, traits::{ConstU32, ConstU64}};
+use sp_core::{sr25519, Pair};
+use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage, MultiSignature};
+
+type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = AccountId32;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeTask)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Supervisors = pallet_supervisors;
+	#[runtime::pallet_index(2)]
+	pub type Devices = pallet_devices;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+}
+
+impl pallet_supervisors::Config for Test {
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type MaxPendingRequests = ConstU32<8>;
+	type WeightInfo = ();
+}
+
+impl pallet_devices::Config for Test {
+	type Permissions = Supervisors;
+	type Signature = MultiSignature;
+	type MaxPendingRequests = ConstU32<2>;
+	type KeyRotationCooldown = ConstU64<10>;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = FreshKeys;
+}
+
+/// Fresh sr25519 keys for the benchmark tests, remembered so that they can sign later.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct FreshKeys;
+
+#[cfg(feature = "runtime-benchmarks")]
+thread_local! {
+	static KEYS: core::cell::RefCell<Vec<sr25519::Pair>> = Default::default();
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<AccountId, MultiSignature> for FreshKeys {
+	fn new_key() -> AccountId {
+		KEYS.with(|keys| {
+			let mut keys = keys.borrow_mut();
+			let pair = sr25519::Pair::from_seed(&[200 + keys.len() as u8; 32]);
+			keys.push(pair.clone());
+			account_of(&pair)
+		})
+	}
+
+	fn sign(key: &AccountId, payload: &[u8]) -> MultiSignature {
+		KEYS.with(|keys| {
+			let keys = keys.borrow();
+			let pair = keys.iter().find(|p| &account_of(p) == key).expect("made by new_key");
+			sign(pair, payload)
+		})
+	}
+}
+
+/// A device key pair, made from a seed byte as a device would make it from its randomness.
+pub fn device_pair(seed: u8) -> sr25519::Pair {
+	sr25519::Pair::from_seed(&[seed; 32])
+}
+
+pub fn account_of(pair: &sr25519::Pair) -> AccountId {
+	pair.public().into()
+}
+
+pub fn sign(pair: &sr25519::Pair, payload: &[u8]) -> MultiSignature {
+	pair.sign(payload).into()
+}
+
+/// A person's account (registrar, supervisor) from a byte.
+pub fn person(n: u8) -> AccountId {
+	AccountId32::new([n; 32])
+}
+
+pub const BEIJING_CINEMA: CinemaId = 1101;
+pub const SHANGHAI_CINEMA: CinemaId = 3101;
+
+/// National registrar.
+pub fn registrar() -> AccountId { person(1) }
+/// Registrar for Beijing only.
+pub fn beijing_registrar() -> AccountId { person(2) }
+/// National supervisor.
+pub fn supervisor() -> AccountId { person(3) }
+/// Supervisor for Shanghai only.
+pub fn shanghai_supervisor() -> AccountId { person(4) }
+
+pub fn region(code: &str) -> RegionCode {
+	RegionCode::try_from(code.as_bytes().to_vec()).expect("short")
+}
+
+pub fn text(s: &str) -> Text {
+	Text::try_from(s.as_bytes().to_vec()).expect("short")
+}
+
+pub fn info_at(cinema: CinemaId, region_code: &str, serial: &str) -> DeviceInfo {
+	DeviceInfo {
+		manufacturer: text("Cinemeccanica"),
+		model: text("CMC-4K"),
+		serial_number: text(serial),
+		production_date: 2025_06_30,
+		firmware_version: text("1.4.2"),
+		place: Place { cinema, region: region(region_code) },
+	}
+}
+
+pub fn beijing_info(serial: &str) -> DeviceInfo {
+	info_at(BEIJING_CINEMA, "CN-BJ", serial)
+}
+
+fn limited(code: &str) -> Scope {
+	Scope::Limited { regions: vec![region(code)].try_into().unwrap(), cinemas: Default::default() }
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_supervisors::GenesisConfig::<Test> {
+		grants: vec![
+			(registrar(), Role::Registrar, Scope::National, None),
+			(beijing_registrar(), Role::Registrar, limited("CN-BJ"), None),
+			(supervisor(), Role::Supervisor, Scope::National, None),
+			(shanghai_supervisor(), Role::Supervisor, limited("CN-SH"), None),
+		],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// The last event this pallet emitted.
+pub fn last_event() -> pallet_devices::Event<Test> {
+	System::events()
+		.into_iter()
+		.rev()
+		.find_map(|r| match r.event {
+			RuntimeEvent::Devices(e) => Some(e),
+			_ => None,
+		})
+		.expect("an event was emitted")
+}

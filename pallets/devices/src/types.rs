@@ -1,0 +1,106 @@
+//! What the registry stores about a device, and the payloads devices sign.
+
+use cinechain_primitives::Place;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{traits::ConstU32, BoundedVec};
+use scale_info::TypeInfo;
+
+/// The most bytes of each text field of [`DeviceInfo`].
+pub const MAX_TEXT_LEN: u32 = 64;
+
+/// A short text: printable, at most [`MAX_TEXT_LEN`] bytes.
+pub type Text = BoundedVec<u8, ConstU32<MAX_TEXT_LEN>>;
+
+/// What a projector says about itself when it registers.
+#[derive(
+	Clone,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	serde::Serialize,
+	serde::Deserialize,
+)]
+pub struct DeviceInfo {
+	/// Who made it.
+	pub manufacturer: Text,
+	/// The maker's model name.
+	pub model: Text,
+	/// The maker's serial number.
+	pub serial_number: Text,
+	/// Production date as the number `YYYYMMDD` (e.g. `20250630`).
+	pub production_date: u32,
+	/// The firmware version it runs.
+	pub firmware_version: Text,
+	/// The cinema that owns it and the region that cinema lies in.
+	pub place: Place,
+}
+
+impl DeviceInfo {
+	/// Whether every field is usable: texts non-empty (firmware may be empty) and free of
+	/// control characters, a real-looking date, a valid region code.
+	pub fn is_valid(&self) -> bool {
+		let text_ok = |t: &Text, may_be_empty: bool| {
+			(may_be_empty || !t.is_empty()) && t.iter().all(|b| !b.is_ascii_control())
+		};
+		text_ok(&self.manufacturer, false) &&
+			text_ok(&self.model, false) &&
+			text_ok(&self.serial_number, false) &&
+			text_ok(&self.firmware_version, true) &&
+			is_plausible_date(self.production_date) &&
+			cinechain_primitives::is_valid_region(&self.place.region)
+	}
+}
+
+/// Whether `yyyymmdd` looks like a date from 1990 to 2199.
+pub fn is_plausible_date(yyyymmdd: u32) -> bool {
+	let (year, month, day) = (yyyymmdd / 10_000, yyyymmdd / 100 % 100, yyyymmdd % 100);
+	(1990..2200).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+/// Where a device stands in its lifecycle: `Requested -> Active <-> Suspended`, and `Revoked`
+/// (final) from any of them.
+#[derive(
+	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+)]
+pub enum DeviceStatus {
+	/// Asked to be registered; waits for a registrar.
+	Requested,
+	/// Registered: may record screenings.
+	Active,
+	/// Stopped by a supervisor, with a reason code; may be resumed.
+	Suspended {
+		/// The supervisor's reason code.
+		reason: u16,
+	},
+	/// Retired for good, with a reason code. Its key cannot register again.
+	Revoked {
+		/// The reason code.
+		reason: u16,
+	},
+}
+
+/// One device in the registry.
+#[derive(Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct Device<AccountId, BlockNumber> {
+	/// Its current key (also its account).
+	pub key: AccountId,
+	/// What it said about itself, as updated by registrars.
+	pub info: DeviceInfo,
+	/// Where it stands.
+	pub status: DeviceStatus,
+	/// The block of its last status change.
+	pub status_since: BlockNumber,
+	/// The block from which its current key is in use.
+	pub key_since: BlockNumber,
+}
+
+/// Domain separation for what devices sign outside transactions, so that a signature made for
+/// one purpose (or one chain) is worthless for any other.
+pub const PROVISION_CONTEXT: &[u8] = b"cinechain/provision/v1";
+/// See [`PROVISION_CONTEXT`].
+pub const ROTATION_CONTEXT: &[u8] = b"cinechain/rotate-key/v1";

@@ -1,0 +1,110 @@
+//! How many screening records the chain takes: the encoded size and weight of one
+//! `record_screening` extrinsic and of a full `record_screenings` batch, and how many of each
+//! fit in one block under the runtime's weight and length limits.
+//!
+//! The weights are the pallet's benchmarked `WeightInfo` plus the transaction extensions' own.
+//! Run `cargo test -p cinechain-runtime --test capacity -- --nocapture` to see the figures.
+
+use cinechain_runtime::{
+	configs::{MaxScreeningBatch, RuntimeBlockLength, RuntimeBlockWeights},
+	Runtime, RuntimeCall, TxExtension, UncheckedExtrinsic,
+};
+use frame_support::{
+	dispatch::{DispatchClass, GetDispatchInfo},
+	traits::Get,
+	BoundedVec,
+};
+use pallet_screenings::types::{Film, Location, Outcome, ScreeningRecord, Venue};
+use sp_core::sr25519;
+use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
+
+/// A typical record: CPL id, film code, a 40-byte title, a 16-byte projectionist id, a
+/// location and a report hash.
+fn typical_record(seq: u64) -> ScreeningRecord {
+	ScreeningRecord {
+		seq,
+		prev_hash: [7; 32],
+		film: Film {
+			cpl_id: Some([1; 16]),
+			film_code: Some(BoundedVec::truncate_from(b"001101232025".to_vec())),
+			title: BoundedVec::truncate_from(vec![b't'; 40]),
+		},
+		projectionist: BoundedVec::truncate_from(vec![b'p'; 16]),
+		started_at: 1_767_225_600_000,
+		ended_at: 1_767_232_800_000,
+		venue: Venue { cinema: 11_010_501, hall: 3 },
+		location: Some(Location { latitude: 39_904_200, longitude: 116_407_400 }),
+		outcome: Outcome::Completed,
+		report_hash: Some([9; 32]),
+	}
+}
+
+/// The extensions a projector's transaction carries (a mortal era, nonce in the thousands).
+fn extensions() -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(Era::mortal(256, 1_000)),
+		pallet_screenings::CheckScreening::new(),
+		pallet_devices::CheckNonce::from(5_000),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0).into(),
+		frame_metadata_hash_extension::CheckMetadataHash::new(false),
+		frame_system::WeightReclaim::new(),
+	)
+}
+
+fn signed(call: RuntimeCall) -> UncheckedExtrinsic {
+	let signer = sr25519::Public::from_raw([3; 32]);
+	let signature = MultiSignature::Sr25519(sr25519::Signature::from_raw([4; 64]));
+	UncheckedExtrinsic::new_signed(call, MultiAddress::Id(signer.into()), signature, extensions())
+}
+
+/// What one extrinsic costs: `(encoded bytes, ref_time picoseconds, proof bytes)`, the weight
+/// including the extensions' and the per-extrinsic base weight.
+fn cost(xt: &UncheckedExtrinsic) -> (usize, u64, u64) {
+	let info = xt.get_dispatch_info();
+	let base = RuntimeBlockWeights::get().get(DispatchClass::Normal).base_extrinsic;
+	let weight = info.total_weight() + base;
+	(codec::Encode::encode(xt).len(), weight.ref_time(), weight.proof_size())
+}
+
+/// How many such extrinsics fit into one block's share for normal transactions.
+fn per_block(bytes: usize, ref_time: u64, proof: u64) -> (u64, u64) {
+	let weights = RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let max = normal.max_total.unwrap_or(weights.max_block) - weights.base_block;
+	let by_weight = (max.ref_time() / ref_time).min(max.proof_size() / proof.max(1));
+	let length = *RuntimeBlockLength::get().max.get(DispatchClass::Normal) as u64;
+	(by_weight, length / bytes as u64)
+}
+
+#[test]
+fn screening_extrinsics_fit_blocks_with_room() {
+	let batch_len = <MaxScreeningBatch as Get<u32>>::get() as u64;
+	let one = signed(RuntimeCall::Screenings(pallet_screenings::Call::record_screening { record: typical_record(1) }));
+	let batch = signed(RuntimeCall::Screenings(pallet_screenings::Call::record_screenings {
+		records: (1..=batch_len).map(typical_record).collect::<Vec<_>>().try_into().expect("the bound"),
+	}));
+
+	let (one_bytes, one_time, one_proof) = cost(&one);
+	let (batch_bytes, batch_time, batch_proof) = cost(&batch);
+	let (one_by_weight, one_by_length) = per_block(one_bytes, one_time, one_proof);
+	let (batch_by_weight, batch_by_length) = per_block(batch_bytes, batch_time, batch_proof);
+	let records_single = one_by_weight.min(one_by_length);
+	let records_batched = batch_by_weight.min(batch_by_length) * batch_len;
+
+	println!("one record_screening: {one_bytes} bytes, ref_time {one_time} ps, proof {one_proof} bytes");
+	println!("record_screenings x{batch_len}: {batch_bytes} bytes, ref_time {batch_time} ps, proof {batch_proof} bytes");
+	println!("per block, single records: {one_by_weight} by weight, {one_by_length} by length -> {records_single}");
+	println!(
+		"per block, batches of {batch_len}: {batch_by_weight} by weight, {batch_by_length} by length -> {records_batched} records"
+	);
+
+	assert!(one_bytes < 512, "a typical record fits in half a kilobyte, got {one_bytes}");
+	assert!(batch_by_weight >= 1 && batch_by_length >= 1, "a full batch must fit in one block");
+	assert!(records_single >= 100, "a block must take at least a hundred single records, got {records_single}");
+	assert!(records_batched >= records_single, "batching must not lower a block's capacity");
+}

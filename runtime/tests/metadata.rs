@@ -1,0 +1,45 @@
+//! The checked-in runtime metadata (`artifacts/cinechain-metadata.scale`) is what the runtime
+//! describes today. Clients in this repository (the end-to-end tests, the projector agent)
+//! generate their types from that file at compile time, so a stale file would let them encode
+//! calls the chain no longer accepts.
+//!
+//! Regenerate it with `scripts/update-metadata.sh` after changing a call, event, storage item or
+//! transaction extension.
+
+use std::path::PathBuf;
+
+use cinechain_runtime::Runtime;
+
+/// The metadata version clients use: the newest the runtime offers, up to 16.
+fn current_metadata() -> Vec<u8> {
+	let version = Runtime::metadata_versions()
+		.into_iter()
+		.filter(|v| *v <= 16)
+		.max()
+		.expect("the runtime offers at least metadata v14");
+	Runtime::metadata_at_version(version).expect("a listed version is available").to_vec()
+}
+
+fn artifact_path() -> PathBuf {
+	PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../artifacts/cinechain-metadata.scale")
+}
+
+#[test]
+fn checked_in_metadata_is_current() {
+	let current = current_metadata();
+	let path = artifact_path();
+	if std::env::var_os("CINECHAIN_UPDATE_METADATA").is_some() {
+		std::fs::write(&path, &current).expect("write the metadata artifact");
+		println!("wrote {} ({} bytes)", path.display(), current.len());
+		return;
+	}
+	let checked_in = std::fs::read(&path)
+		.unwrap_or_else(|e| panic!("cannot read {}: {e}; run scripts/update-metadata.sh", path.display()));
+	assert!(
+		checked_in == current,
+		"{} is out of date ({} bytes checked in, {} bytes now): run scripts/update-metadata.sh",
+		path.display(),
+		checked_in.len(),
+		current.len()
+	);
+}

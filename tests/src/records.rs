@@ -1,0 +1,54 @@
+//! Screening records as a client builds them, from the types generated from the metadata.
+//! Used by the end-to-end tests and by the demo projector of `scripts/dev.sh`.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use subxt::ext::codec::Encode;
+
+use crate::chain::cinechain::runtime_types::{
+	bounded_collections::bounded_vec::BoundedVec,
+	pallet_screenings::types::{Film, Outcome, ScreeningRecord, Venue},
+};
+
+/// The demo cinema of the development chains (see the runtime's genesis presets).
+pub const DEMO_CINEMA: u32 = 11_010_501;
+/// The region of the demo cinema.
+pub const DEMO_REGION: &str = "CN-BJ";
+
+/// A bounded byte string as the generated types spell it.
+pub fn bounded(bytes: &[u8]) -> BoundedVec<u8> {
+	BoundedVec(bytes.to_vec())
+}
+
+/// Milliseconds since the Unix epoch, by this machine's clock.
+pub fn now_ms() -> u64 {
+	SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").as_millis() as u64
+}
+
+/// A completed two-hour screening of `title` in hall `hall` of `cinema` that ended a minute
+/// before now, chained after `prev_hash`.
+pub fn screening_at(cinema: u32, hall: u16, title: &str, seq: u64, prev_hash: [u8; 32]) -> ScreeningRecord {
+	let ended_at = now_ms() - 60_000 + seq;
+	ScreeningRecord {
+		seq,
+		prev_hash,
+		film: Film {
+			cpl_id: Some(*b"urn:uuid:demo-01"),
+			film_code: Some(bounded(b"001101232025")),
+			title: bounded(title.as_bytes()),
+		},
+		projectionist: bounded(b"projectionist-7f3a"),
+		started_at: ended_at - 2 * 3600 * 1000,
+		ended_at,
+		venue: Venue { cinema, hall },
+		location: None,
+		outcome: Outcome::Completed,
+		report_hash: None,
+	}
+}
+
+/// The hash the chain keeps of a record, and the next record's `prev_hash`: BLAKE2-256 of its
+/// SCALE encoding.
+pub fn record_hash(record: &ScreeningRecord) -> [u8; 32] {
+	sp_crypto_hashing::blake2_256(&record.encode())
+}
