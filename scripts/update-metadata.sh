@@ -5,4 +5,4 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
-CINECHAIN_UPDATE_METADATA=1 cargo test --locked --profile "$CARGO_PROFILE" -p cinechain-runtime --test metadata -- --nocapture
+CINECHAIN_UPDATE_METADATA=1 cargo test --locked --profile "$CARGO_PROFILE" --workspace --test metadata -- --nocapture

@@ -29,6 +29,7 @@ fn checked_in_metadata_is_current() {
 	let current = current_metadata();
 	let path = artifact_path();
 	if std::env::var_os("CINECHAIN_UPDATE_METADATA").is_some() {
+		std::fs::create_dir_all(path.parent().expect("a file in a folder")).expect("create artifacts/");
 		std::fs::write(&path, &current).expect("write the metadata artifact");
 		println!("wrote {} ({} bytes)", path.display(), current.len());
 		return;
