@@ -11,7 +11,16 @@ use subxt::{
 };
 
 /// Calls, events, storage and types of the cinechain runtime, generated at compile time.
-#[subxt::subxt(runtime_metadata_path = "../artifacts/cinechain-metadata.scale")]
+/// Screening records also get SCALE `Encode` (a client hashes a record's encoding to chain the
+/// next one to it) and `Clone`.
+#[subxt::subxt(
+	runtime_metadata_path = "../artifacts/cinechain-metadata.scale",
+	derive_for_type(
+		path = "pallet_screenings::types::ScreeningRecord",
+		derive = "codec::Encode, Clone",
+		recursive
+	)
+)]
 pub mod cinechain {}
 
 /// cinechain's block and extrinsic format matches Polkadot's: `MultiAddress<AccountId32, ()>`,
@@ -72,7 +81,6 @@ pub async fn submit<Call: subxt::transactions::Payload>(
 pub async fn follow<C: OnlineClientAtBlockT<Config> + Clone>(
 	mut progress: TransactionProgress<Config, C>,
 ) -> Outcome {
-	use futures::StreamExt;
 	while let Some(status) = progress.next().await {
 		match status {
 			Ok(TransactionStatus::InFinalizedBlock(in_block)) => {

@@ -3,7 +3,7 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use subxt::ext::codec::Encode;
+use codec::Encode;
 
 use crate::chain::cinechain::runtime_types::{
 	bounded_collections::bounded_vec::BoundedVec,
