@@ -2,7 +2,7 @@
 # Runs the whole test suite: installs what is missing, builds the node, then runs every test
 # (pallet unit tests and end-to-end tests that start real nodes on 127.0.0.1).
 #
-# Extra arguments go to `cargo test` (e.g. `scripts/test.sh -p cinechain-e2e --test dev_node`).
+# Extra arguments go to `cargo test` (e.g. `scripts/test.sh --test dev_node`; keep `--workspace`, which this script passes, so features stay those of the shared build).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
