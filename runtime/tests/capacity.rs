@@ -2,7 +2,8 @@
 //! `record_screening` extrinsic and of a full `record_screenings` batch, and how many of each
 //! fit in one block under the runtime's weight and length limits.
 //!
-//! The weights are the pallet's benchmarked `WeightInfo` plus the transaction extensions' own.
+//! The weights are the pallet's `WeightInfo` (its `weights.rs` says whether they are benchmarked
+//! yet) plus the transaction extensions' own.
 //! Run `cargo test -p cinechain-runtime --test capacity -- --nocapture` to see the figures.
 
 use cinechain_runtime::{

@@ -1,8 +1,8 @@
 //! Weights of the devices pallet's calls.
 //!
-//! Each weight is the benchmark's measured execution time plus the database reads and writes
-//! the call makes (costed by the runtime's `DbWeight`). Regenerate with `scripts/benchmark.sh`
-//! after changing a call.
+//! NOT YET BENCHMARKED: these are hand-set starting values (an execution time plus the database
+//! reads and writes each call makes, costed by the runtime's `DbWeight`), in the shape that
+//! `scripts/benchmark.sh` generates. Run that script to replace them with measured figures.
 
 #![allow(unused_parens, unused_imports, missing_docs)]
 
