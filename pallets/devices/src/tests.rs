@@ -76,8 +76,7 @@ fn request_registration_errors() {
 		let mut bad = beijing_info("SN");
 		bad.manufacturer = text("");
 		assert_noop!(Devices::request_registration(signed(&key), bad), Error::<Test>::InvalidDeviceInfo);
-		let mut bad = beijing_info("SN\n");
-		bad.serial_number = text("SN\n");
+		let bad = beijing_info("SN\n");
 		assert_noop!(Devices::request_registration(signed(&key), bad), Error::<Test>::InvalidDeviceInfo);
 
 		request(1);
