@@ -19,6 +19,11 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
+// `benches` defines the `list_benchmarks!`/`add_benchmarks!` macros that `apis` expands, so it
+// comes first.
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benches;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
@@ -235,17 +240,3 @@ mod runtime {
 }
 
 pub use opaque::SessionKeys;
-
-/// The pallets whose weights the node's `benchmark pallet` command measures.
-#[cfg(feature = "runtime-benchmarks")]
-mod benches {
-	frame_benchmarking::define_benchmarks!(
-		[frame_system, SystemBench::<Runtime>]
-		[pallet_balances, Balances]
-		[pallet_timestamp, Timestamp]
-		[pallet_sudo, Sudo]
-		[pallet_supervisors, Supervisors]
-		[pallet_devices, Devices]
-		[pallet_screenings, Screenings]
-	);
-}

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::Pallet as Screenings;
+use alloc::vec::Vec;
 use cinechain_primitives::{Place, RegionCode, Scope};
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;

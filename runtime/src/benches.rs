@@ -1,0 +1,12 @@
+//! The pallets whose weights the node's `benchmark pallet` command measures (see
+//! `scripts/benchmark.sh`).
+
+frame_benchmarking::define_benchmarks!(
+	[frame_system, SystemBench::<Runtime>]
+	[pallet_balances, Balances]
+	[pallet_timestamp, Timestamp]
+	[pallet_sudo, Sudo]
+	[pallet_supervisors, Supervisors]
+	[pallet_devices, Devices]
+	[pallet_screenings, Screenings]
+);
