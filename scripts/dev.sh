@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Starts a local cinechain development chain: one validator (Alice) that produces a block every
-# 3 seconds and finalizes it, with its data kept between runs, and a simulated projector (the
-# demo device //One) that records a screening every few seconds.
+# 3 seconds and finalizes it, with its data kept between runs, and a projector: the real agent
+# (`cinechain-projector run`, through its embedded light client) signing as the demo device
+# //One, fed by a simulated playback system that drops a screening event into its spool every
+# few seconds.
 #
 #   CINECHAIN_DATA           where the chain lives (default ~/.local/share/cinechain)
 #   CINECHAIN_RPC            the JSON-RPC port (default 9944)
-#   CINECHAIN_DEMO_INTERVAL  seconds between the simulated projector's screenings (default 6)
+#   CINECHAIN_P2P            the libp2p port the light client connects to (default 30333)
+#   CINECHAIN_DEMO_INTERVAL  seconds between the simulated screenings (default 6)
 #   --purge                  start from a fresh chain
 #   --no-projector           run the chain only
 # Any other argument goes to cinechain-node.
@@ -16,6 +19,9 @@ source scripts/env.sh
 
 data="${CINECHAIN_DATA:-$HOME/.local/share/cinechain}/dev"
 rpc_port="${CINECHAIN_RPC:-9944}"
+p2p_port="${CINECHAIN_P2P:-30333}"
+# A fixed network key, so the projector's chain spec can name this node as its bootnode.
+node_key=0000000000000000000000000000000000000000000000000000000000000001
 args=()
 projector=1
 for arg in "$@"; do
@@ -39,17 +45,41 @@ if [ "$projector" = 0 ]; then
   exec "$CINECHAIN_NODE" --dev --base-path "$data" --rpc-port "$rpc_port" "${args[@]}"
 fi
 
-"$CINECHAIN_NODE" --dev --base-path "$data" --rpc-port "$rpc_port" "${args[@]}" &
+"$CINECHAIN_NODE" --dev --base-path "$data" --rpc-port "$rpc_port" --node-key "$node_key" \
+  --listen-addr "/ip4/127.0.0.1/tcp/$p2p_port" "${args[@]}" &
 node_pid=$!
-projector_pid=
-stop() { kill $projector_pid $node_pid 2>/dev/null || true; wait 2>/dev/null || true; }
+agent_pid=
+stop() { kill $agent_pid $node_pid 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 for _ in $(seq 1 120); do
   (exec 3<>"/dev/tcp/127.0.0.1/$rpc_port") 2>/dev/null && break
   kill -0 "$node_pid" 2>/dev/null || { echo "[dev] the node stopped; see its log above" >&2; exit 1; }
   sleep 1
 done
-echo "[dev] starting the simulated projector (device //One in the demo cinema)"
-"$CARGO_TARGET_DIR/$CARGO_PROFILE/cinechain-demo-projector" "ws://127.0.0.1:$rpc_port" "${CINECHAIN_DEMO_INTERVAL:-6}" &
-projector_pid=$!
-wait "$node_pid"
+
+# The projector: its own data directory (key //One, the demo cinema), the raw dev chain spec, and
+# this node as its bootnode.
+agent_dir="$data/projector"
+spool="$agent_dir/spool"
+agent=("$CARGO_TARGET_DIR/$CARGO_PROFILE/cinechain-projector" --data-dir "$agent_dir")
+mkdir -p "$spool"
+[ -f "$agent_dir/device.key" ] || "${agent[@]}" init --cinema 11010501 --dev-key //One >/dev/null
+printf '%s' "$node_key" > "$agent_dir/node-key"
+peer=$("$CINECHAIN_NODE" key inspect-node-key --file "$agent_dir/node-key")
+"$CINECHAIN_NODE" build-spec --chain dev --raw 2>/dev/null >"$agent_dir/chain-spec.json"
+echo "[dev] starting the projector agent (device //One in the demo cinema; spool $spool)"
+"${agent[@]}" --bootnode "/ip4/127.0.0.1/tcp/$p2p_port/p2p/$peer" run --spool "$spool" &
+agent_pid=$!
+
+# The simulated playback system: one screening event every few seconds.
+titles=("The Projectionist" "Cinema Paradiso" "Hugo" "The Last Picture Show")
+n=0
+while kill -0 "$node_pid" 2>/dev/null; do
+  sleep "${CINECHAIN_DEMO_INTERVAL:-6}"
+  now=$(( $(date +%s) * 1000 ))
+  name="$(date +%Y%m%dT%H%M%S)-$n"
+  printf '{"film":{"title":"%s","film_code":"001101232025"},"projectionist":"P-0042","hall":%d,"started_at":%d,"ended_at":%d,"outcome":"completed"}' \
+    "${titles[$(( n % 4 ))]}" $(( 1 + n % 3 )) $(( now - 7200000 )) $(( now - 60000 )) >"$spool/.$name.json"
+  mv "$spool/.$name.json" "$spool/$name.json"
+  n=$(( n + 1 ))
+done

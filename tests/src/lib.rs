@@ -40,13 +40,23 @@ pub const NODE_KEYS: [&str; 6] = [
 
 /// The `cinechain-node` binary under test.
 pub fn node_binary() -> PathBuf {
-	if let Some(path) = std::env::var_os("CINECHAIN_NODE") {
-		return PathBuf::from(path);
+	match std::env::var_os("CINECHAIN_NODE") {
+		Some(path) => PathBuf::from(path),
+		None => profile_binary("cinechain-node"),
 	}
-	// target/<profile>/deps/<test>-<hash>  ->  target/<profile>/cinechain-node
+}
+
+/// The `cinechain-projector` agent binary under test.
+pub fn projector_binary() -> PathBuf {
+	profile_binary("cinechain-projector")
+}
+
+/// A binary of this workspace built in the same cargo profile directory as the test executable.
+fn profile_binary(name: &str) -> PathBuf {
+	// target/<profile>/deps/<test>-<hash>  ->  target/<profile>/<name>
 	let exe = std::env::current_exe().expect("the test knows its own path");
 	let profile_dir = exe.parent().and_then(Path::parent).expect("tests run from target/<profile>/deps");
-	profile_dir.join("cinechain-node")
+	profile_dir.join(name)
 }
 
 /// Runs `cinechain-node` with `args` to completion and returns its stdout; panics with its
@@ -129,8 +139,11 @@ pub struct Node {
 impl Node {
 	/// Starts a node with its data in `base_path` (kept across restarts) on free ports.
 	pub fn start(config: NodeConfig, base_path: &Path) -> Node {
-		let rpc_port = free_port();
-		let p2p_port = free_port();
+		Node::start_on(config, base_path, free_port(), free_port())
+	}
+
+	/// Starts a node with its data in `base_path` on the given RPC and libp2p ports.
+	pub fn start_on(config: NodeConfig, base_path: &Path, rpc_port: u16, p2p_port: u16) -> Node {
 		std::fs::create_dir_all(base_path).expect("create base path");
 		let log_path = base_path.join(format!("{}.log", config.name));
 		let log = File::options().create(true).append(true).open(&log_path).expect("open log");
@@ -211,10 +224,11 @@ impl Node {
 		None
 	}
 
-	/// Starts it again on the same base path, ports chosen afresh.
+	/// Starts it again on the same base path and the same ports (so that peers and clients that
+	/// know its address, such as a light client's chain spec, find it again).
 	pub fn restart(&mut self) {
 		self.kill();
-		let restarted = Node::start(self.config.clone(), &self.base_path);
+		let restarted = Node::start_on(self.config.clone(), &self.base_path, self.rpc.port, self.p2p_port);
 		let old = std::mem::replace(self, restarted);
 		drop(old);
 	}

@@ -1,24 +1,15 @@
 //! Screening records as a client builds them, from the types generated from the metadata.
-//! Used by the end-to-end tests and by the demo projector of `scripts/dev.sh`.
+//! Used by the end-to-end tests.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use codec::Encode;
-
-use crate::chain::cinechain::runtime_types::{
-	bounded_collections::bounded_vec::BoundedVec,
-	pallet_screenings::types::{Film, Outcome, ScreeningRecord, Venue},
-};
+pub use cinechain_projector::chain::{bounded, record_hash};
+use cinechain_projector::chain::{Film, Outcome, ScreeningRecord, Venue};
 
 /// The demo cinema of the development chains (see the runtime's genesis presets).
 pub const DEMO_CINEMA: u32 = 11_010_501;
 /// The region of the demo cinema.
 pub const DEMO_REGION: &str = "CN-BJ";
-
-/// A bounded byte string as the generated types spell it.
-pub fn bounded(bytes: &[u8]) -> BoundedVec<u8> {
-	BoundedVec(bytes.to_vec())
-}
 
 /// Milliseconds since the Unix epoch, by this machine's clock.
 pub fn now_ms() -> u64 {
@@ -45,10 +36,4 @@ pub fn screening_at(cinema: u32, hall: u16, title: &str, seq: u64, prev_hash: [u
 		outcome: Outcome::Completed,
 		report_hash: None,
 	}
-}
-
-/// The hash the chain keeps of a record, and the next record's `prev_hash`: BLAKE2-256 of its
-/// SCALE encoding.
-pub fn record_hash(record: &ScreeningRecord) -> [u8; 32] {
-	sp_crypto_hashing::blake2_256(&record.encode())
 }

@@ -1,0 +1,109 @@
+//! The cinechain runtime as a client sees it: calls, storage and types generated at compile time
+//! from the checked-in metadata (`artifacts/cinechain-metadata.scale`), so the agent needs no
+//! Substrate runtime crate and still refuses to build against a runtime whose types changed.
+
+use codec::Encode;
+use subxt::config::PolkadotConfig;
+
+/// Calls, events, storage and types of the cinechain runtime. Screening records also get SCALE
+/// `Encode`/`Decode` (the outbox stores them encoded, and a record's hash is the BLAKE2-256 of
+/// its encoding) and `Clone`.
+#[subxt::subxt(
+	runtime_metadata_path = "../artifacts/cinechain-metadata.scale",
+	derive_for_type(
+		path = "pallet_screenings::types::ScreeningRecord",
+		derive = "codec::Encode, codec::Decode, Clone, PartialEq",
+		recursive
+	)
+)]
+pub mod cinechain {}
+
+pub use cinechain::runtime_types::{
+	bounded_collections::bounded_vec::BoundedVec,
+	pallet_screenings::types::{Film, Location, Outcome, ScreeningRecord, Venue},
+};
+
+/// cinechain's block and extrinsic format matches Polkadot's: `MultiAddress<AccountId32, ()>`,
+/// `MultiSignature`, `u32` block numbers, BLAKE2-256 hashes.
+pub type Config = PolkadotConfig;
+
+/// A subxt client, over the embedded light client or over JSON-RPC.
+pub type Client = subxt::OnlineClient<Config>;
+
+/// The hash the chain keeps of a record, and the next record's `prev_hash`: BLAKE2-256 of its
+/// SCALE encoding (the pallet's `ScreeningRecord::hash`).
+pub fn record_hash(record: &ScreeningRecord) -> [u8; 32] {
+	sp_crypto_hashing::blake2_256(&record.encode())
+}
+
+/// A bounded byte string as the generated types spell it.
+pub fn bounded(bytes: &[u8]) -> BoundedVec<u8> {
+	BoundedVec(bytes.to_vec())
+}
+
+/// Limits the runtime applies to a record's content (`pallet_screenings` config in the runtime).
+/// The agent checks events against them when it accepts them, offline, so that a record the
+/// chain would refuse never enters the outbox and blocks the ones after it.
+pub mod limits {
+	/// Longest screening the chain accepts (`Screenings.MaxDuration`): 8 hours.
+	pub const MAX_DURATION_MS: u64 = 8 * 60 * 60 * 1_000;
+	/// How far a record's end may lie ahead of the chain's clock (`Screenings.MaxClockSkew`).
+	pub const MAX_CLOCK_SKEW_MS: u64 = 10 * 60 * 1_000;
+	/// Records per `record_screenings` batch (`Screenings.MaxBatchLen`).
+	pub const MAX_BATCH: usize = 100;
+	/// Bytes of a film title, film code and projectionist id (`pallet_screenings::types`).
+	pub const MAX_TITLE_LEN: usize = 128;
+	pub const MAX_FILM_CODE_LEN: usize = 32;
+	pub const MAX_PROJECTIONIST_ID_LEN: usize = 32;
+	/// Bytes of the device-info texts and the region code (`pallet_devices`, primitives).
+	pub const MAX_TEXT_LEN: usize = 64;
+	pub const MAX_REGION_CODE_LEN: usize = 12;
+}
+
+#[cfg(test)]
+mod tests {
+	use codec::Decode;
+
+	/// The limits the agent checks offline are the runtime's (as the checked-in metadata, which
+	/// a runtime test keeps current, states them).
+	#[test]
+	fn the_mirrored_limits_are_the_runtimes() {
+		let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../artifacts/cinechain-metadata.scale")).unwrap();
+		let metadata = subxt::Metadata::decode_from(&bytes).expect("the artifact decodes");
+		let screenings = metadata.pallet_by_name("Screenings").expect("the screenings pallet");
+		let constant = |name: &str| screenings.constant_by_name(name).unwrap_or_else(|| panic!("{name}")).value().to_vec();
+		assert_eq!(u64::decode(&mut &constant("MaxDuration")[..]).unwrap(), super::limits::MAX_DURATION_MS);
+		assert_eq!(u64::decode(&mut &constant("MaxClockSkew")[..]).unwrap(), super::limits::MAX_CLOCK_SKEW_MS);
+		assert_eq!(u32::decode(&mut &constant("MaxBatchLen")[..]).unwrap() as usize, super::limits::MAX_BATCH);
+	}
+}
+
+/// The pool's refusal codes (`cinechain_primitives::refusal`), as clients see them in
+/// "Invalid transaction with custom error: N".
+pub mod refusal {
+	pub const NOT_ACTIVE_DEVICE: u8 = 1;
+	pub const OVER_QUOTA: u8 = 2;
+	pub const REGISTRATION_REFUSED: u8 = 3;
+	pub const KEY_ROTATION_REFUSED: u8 = 4;
+	pub const ALREADY_RECORDED: u8 = 5;
+
+	/// The custom refusal code in a refusal message, if it has one. A full node's pool says
+	/// "Invalid transaction with custom error: N"; smoldot, which validates a transaction itself
+	/// before sending it, says "Other reason (code: N)".
+	pub fn code_in(message: &str) -> Option<u8> {
+		let lower = message.to_ascii_lowercase();
+		["custom error: ", "(code: "].iter().find_map(|marker| {
+			let at = lower.find(marker)? + marker.len();
+			let digits: String = lower[at..].chars().take_while(char::is_ascii_digit).collect();
+			digits.parse().ok()
+		})
+	}
+
+	#[cfg(test)]
+	#[test]
+	fn both_spellings_of_a_refusal_are_understood() {
+		assert_eq!(code_in("Invalid transaction with custom error: 5"), Some(ALREADY_RECORDED));
+		assert_eq!(code_in("Invalid: Other reason (code: 2)"), Some(OVER_QUOTA));
+		assert_eq!(code_in("Transaction is outdated"), None);
+	}
+}

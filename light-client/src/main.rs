@@ -1,0 +1,371 @@
+//! `cinechain-projector`: see `light-client/README.md` for the technician's guide.
+
+use std::{path::PathBuf, process::ExitCode, sync::Arc};
+
+use clap::{Args, Parser, Subcommand};
+use cinechain_projector::{
+	agent::{self, blocked_reason, now_ms, Agent},
+	chain::{bounded, cinechain, limits, refusal},
+	client::{self, Endpoint, Outcome, Registration},
+	config::{DataDir, DeviceConfig},
+	event::{self, FilmEvent, OutcomeEvent, ScreeningEvent},
+	keystore,
+	outbox::{Receipt, State},
+	store::{AcceptError, Store},
+};
+use subxt::utils::AccountId32;
+
+/// Records every screening this projector plays on cinechain, through an embedded light client.
+#[derive(Parser, Debug)]
+#[command(name = "cinechain-projector", version)]
+struct Cli {
+	/// The agent's data directory (key, config, outbox) [default: $CINECHAIN_PROJECTOR_DIR, else
+	/// /var/lib/cinechain-projector].
+	#[arg(long, global = true)]
+	data_dir: Option<PathBuf>,
+	/// The raw chain spec (with bootnodes) the light client starts from [default: <data-dir>/chain-spec.json].
+	#[arg(long, global = true)]
+	chain_spec: Option<PathBuf>,
+	/// A bootnode for the light client, added to the chain spec's (repeatable).
+	#[arg(long = "bootnode", global = true, value_name = "MULTIADDR")]
+	bootnodes: Vec<String>,
+	/// Fallback: talk to this node's JSON-RPC instead of running the light client. This trusts that
+	/// node with everything the agent reads; use it only where the light client cannot run.
+	#[arg(long, global = true, value_name = "WS-URL")]
+	rpc_url: Option<String>,
+	#[command(subcommand)]
+	command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+	/// Generates this device's key (once, for life) and records where the projector stands.
+	Init {
+		/// The cinema the projector is installed in (its registry id).
+		#[arg(long)]
+		cinema: u32,
+		/// Latitude in degrees (recorded with every screening, with --longitude).
+		#[arg(long, requires = "longitude", allow_hyphen_values = true)]
+		latitude: Option<f64>,
+		/// Longitude in degrees.
+		#[arg(long, requires = "latitude", allow_hyphen_values = true)]
+		longitude: Option<f64>,
+		/// Development chains only: derive the key from this secret URI (e.g. //One) instead of
+		/// generating one.
+		#[arg(long, value_name = "URI")]
+		dev_key: Option<String>,
+	},
+	/// Asks the chain to register this device; a registrar then approves it.
+	Register(RegisterArgs),
+	/// Shows the device's state on chain and the outbox.
+	Status {
+		/// Print JSON.
+		#[arg(long)]
+		json: bool,
+		/// Only the outbox; do not contact the chain.
+		#[arg(long)]
+		offline: bool,
+	},
+	/// Records one screening (from flags or a JSON event) and waits for its finalized receipt.
+	Record(RecordArgs),
+	/// Daemon: records every screening event the playback system drops into the spool.
+	Run {
+		/// The spool directory the playback system writes events into.
+		#[arg(long)]
+		spool: PathBuf,
+	},
+}
+
+#[derive(Args, Debug)]
+struct RegisterArgs {
+	#[arg(long)]
+	manufacturer: String,
+	#[arg(long)]
+	model: String,
+	#[arg(long)]
+	serial: String,
+	/// Production date as YYYYMMDD.
+	#[arg(long)]
+	production_date: u32,
+	#[arg(long, default_value = "")]
+	firmware: String,
+	/// The region code of the cinema (e.g. CN-BJ).
+	#[arg(long)]
+	region: String,
+}
+
+#[derive(Args, Debug)]
+struct RecordArgs {
+	/// The event as JSON (a file, or - for stdin), as the spool takes it.
+	#[arg(long, conflicts_with_all = ["title", "cpl_id", "film_code", "projectionist", "hall", "start", "end"])]
+	json: Option<PathBuf>,
+	/// An id that makes the record idempotent [default: derived from the time].
+	#[arg(long)]
+	id: Option<String>,
+	#[arg(long)]
+	title: Option<String>,
+	/// Composition playlist UUID.
+	#[arg(long)]
+	cpl_id: Option<String>,
+	#[arg(long)]
+	film_code: Option<String>,
+	#[arg(long)]
+	projectionist: Option<String>,
+	#[arg(long)]
+	hall: Option<u16>,
+	/// Start, Unix milliseconds.
+	#[arg(long)]
+	start: Option<u64>,
+	/// End, Unix milliseconds.
+	#[arg(long)]
+	end: Option<u64>,
+	/// The screening was aborted, with this reason code.
+	#[arg(long)]
+	aborted: Option<u16>,
+	/// Hash of the signed off-chain log report (32 bytes hex).
+	#[arg(long)]
+	report_hash: Option<String>,
+	/// Store it in the outbox and return; the daemon sends it.
+	#[arg(long)]
+	no_wait: bool,
+}
+
+impl Cli {
+	fn endpoint(&self, dir: &DataDir) -> Endpoint {
+		match &self.rpc_url {
+			Some(url) => Endpoint::Rpc { url: url.clone() },
+			None => Endpoint::LightClient {
+				chain_spec: self.chain_spec.clone().unwrap_or_else(|| dir.chain_spec()),
+				bootnodes: self.bootnodes.clone(),
+			},
+		}
+	}
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+	let cli = Cli::parse();
+	match run(cli).await {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("error: {e}");
+			ExitCode::FAILURE
+		},
+	}
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+	let dir = DataDir(
+		cli.data_dir
+			.clone()
+			.or_else(|| std::env::var_os("CINECHAIN_PROJECTOR_DIR").map(PathBuf::from))
+			.unwrap_or_else(|| PathBuf::from("/var/lib/cinechain-projector")),
+	);
+	let endpoint = cli.endpoint(&dir);
+	match cli.command {
+		Command::Init { cinema, latitude, longitude, dev_key } => {
+			let location = match (latitude, longitude) {
+				(Some(lat), Some(lon)) => Some((micro_degrees(lat)?, micro_degrees(lon)?)),
+				_ => None,
+			};
+			let config = DeviceConfig { cinema, location };
+			cinechain_projector::config::check_location(location)?;
+			let key = keystore::create(&dir.key(), dev_key.as_deref())?;
+			dir.save_config(&config)?;
+			Store::open(&dir.outbox()).map_err(|e| e.to_string())?;
+			let account: AccountId32 = key.public_key().into();
+			println!("{account}");
+			eprintln!(
+				"device key created in {} (keep it private; it never leaves this device)\n\
+				 register this device with `cinechain-projector register ...` or give the address above to your registrar",
+				dir.key().display()
+			);
+			Ok(())
+		},
+		Command::Register(args) => register(&dir, &endpoint, args).await,
+		Command::Status { json, offline } => status(&dir, &endpoint, json, offline).await,
+		Command::Record(args) => record(&dir, endpoint, args).await,
+		Command::Run { spool } => {
+			let agent = open_agent(&dir, endpoint)?;
+			agent::log(format!("device {}", AccountId32::from(agent.key.public_key())));
+			agent.run(spool).await
+		},
+	}
+}
+
+fn micro_degrees(degrees: f64) -> Result<i32, String> {
+	if !degrees.is_finite() || degrees.abs() > 180.0 {
+		return Err(format!("{degrees} is not a coordinate in degrees"));
+	}
+	Ok((degrees * 1_000_000.0).round() as i32)
+}
+
+fn open_agent(dir: &DataDir, endpoint: Endpoint) -> Result<Agent, String> {
+	let key = keystore::load(&dir.key())?;
+	let site = dir.load_config()?.site();
+	let store = Store::open(&dir.outbox()).map_err(|e| e.to_string())?;
+	Ok(Agent { store: Arc::new(store), key, endpoint, site })
+}
+
+async fn register(dir: &DataDir, endpoint: &Endpoint, args: RegisterArgs) -> Result<(), String> {
+	use cinechain::runtime_types::{cinechain_primitives::Place, pallet_devices::types::DeviceInfo};
+	let key = keystore::load(&dir.key())?;
+	let config = dir.load_config()?;
+	for (field, value, may_be_empty) in [
+		("manufacturer", &args.manufacturer, false),
+		("model", &args.model, false),
+		("serial", &args.serial, false),
+		("firmware", &args.firmware, true),
+	] {
+		event::text(field, value, limits::MAX_TEXT_LEN, may_be_empty)?;
+	}
+	event::text("region", &args.region, limits::MAX_REGION_CODE_LEN, false)?;
+	let info = DeviceInfo {
+		manufacturer: bounded(args.manufacturer.as_bytes()),
+		model: bounded(args.model.as_bytes()),
+		serial_number: bounded(args.serial.as_bytes()),
+		production_date: args.production_date,
+		firmware_version: bounded(args.firmware.as_bytes()),
+		place: Place { cinema: config.cinema, region: bounded(args.region.as_bytes()) },
+	};
+	let connection = client::connect(endpoint).await?;
+	let call = cinechain::transactions().devices().request_registration(info);
+	match client::submit(&connection.client, &call, &key).await {
+		Outcome::Succeeded { block_number, .. } => {
+			let account: AccountId32 = key.public_key().into();
+			let view = client::device_view(&connection.client, &account).await?;
+			let device = view.device.map_or("?".into(), |d| format!("#{d}"));
+			println!("registration requested: device {device}, in finalized block #{block_number}; a registrar must now approve it");
+			Ok(())
+		},
+		Outcome::Refused(message) if refusal::code_in(&message) == Some(refusal::REGISTRATION_REFUSED) => Err(
+			"the chain refuses this registration: this key is already registered or requested, the device \
+			 info is invalid (texts, production date YYYYMMDD), or too many requests are pending"
+				.into(),
+		),
+		Outcome::FailedWith { pallet, error } => Err(format!("registration failed on chain: {pallet}::{error}")),
+		other => Err(format!("registration not accepted: {other:?}")),
+	}
+}
+
+async fn status(dir: &DataDir, endpoint: &Endpoint, json: bool, offline: bool) -> Result<(), String> {
+	let key = keystore::load(&dir.key())?;
+	let account: AccountId32 = key.public_key().into();
+	let store = Store::open(&dir.outbox()).map_err(|e| e.to_string())?;
+	let depth = store.depth().map_err(|e| e.to_string())?;
+	let tail = store.tail().map_err(|e| e.to_string())?;
+	let mut out = serde_json::json!({
+		"device_key": account.to_string(),
+		"outbox": { "pending": depth, "last_numbered": tail.last_seq },
+	});
+	let mut chain_error = None;
+	if !offline {
+		match chain_status(endpoint, &account).await {
+			Ok(chain) => out["chain"] = chain,
+			Err(e) => chain_error = Some(e),
+		}
+	}
+	if json {
+		println!("{}", serde_json::to_string_pretty(&out).expect("plain data"));
+	} else {
+		println!("device key:   {account}");
+		println!("outbox:       {depth} pending, last numbered #{}", tail.last_seq);
+		if let Some(chain) = out.get("chain") {
+			println!("device:       {}", chain["device"]);
+			println!("state:        {}", chain["state"].as_str().unwrap_or(""));
+			println!("last record:  #{}", chain["last_seq"]);
+			println!("blocks:       best #{}, finalized #{}", chain["best_block"], chain["finalized_block"]);
+		}
+	}
+	match chain_error {
+		Some(e) => Err(e),
+		None => Ok(()),
+	}
+}
+
+async fn chain_status(endpoint: &Endpoint, account: &AccountId32) -> Result<serde_json::Value, String> {
+	let connection = client::connect(endpoint).await?;
+	let view = client::device_view(&connection.client, account).await?;
+	let best = match connection.client.stream_best_blocks().await {
+		Ok(mut blocks) => match tokio::time::timeout(std::time::Duration::from_secs(10), blocks.next()).await {
+			Ok(Some(Ok(block))) => Some(block.number()),
+			_ => None,
+		},
+		Err(_) => None,
+	};
+	let state = match &view.registration {
+		Registration::Active => "active".to_string(),
+		other => blocked_reason(other, account),
+	};
+	Ok(serde_json::json!({
+		"device": view.device,
+		"state": state,
+		"last_seq": view.head.last_seq,
+		"finalized_block": view.head.block_number,
+		"best_block": best,
+	}))
+}
+
+async fn record(dir: &DataDir, endpoint: Endpoint, args: RecordArgs) -> Result<(), String> {
+	let agent = open_agent(dir, endpoint)?;
+	let event = match &args.json {
+		Some(path) => {
+			let bytes = if path.as_os_str() == "-" {
+				let mut bytes = Vec::new();
+				std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+					.map_err(|e| format!("cannot read stdin: {e}"))?;
+				bytes
+			} else {
+				std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?
+			};
+			let mut event = event::parse(&bytes)?;
+			if args.id.is_some() {
+				event.id = args.id.clone();
+			}
+			event
+		},
+		None => {
+			let missing = |name: &str| format!("--{name} is required (or give the event with --json)");
+			ScreeningEvent {
+				id: args.id.clone(),
+				film: FilmEvent {
+					title: args.title.clone().ok_or_else(|| missing("title"))?,
+					cpl_id: args.cpl_id.clone(),
+					film_code: args.film_code.clone(),
+				},
+				projectionist: args.projectionist.clone().ok_or_else(|| missing("projectionist"))?,
+				hall: args.hall.ok_or_else(|| missing("hall"))?,
+				started_at: args.start.ok_or_else(|| missing("start"))?,
+				ended_at: args.end.ok_or_else(|| missing("end"))?,
+				outcome: args.aborted.map_or(OutcomeEvent::Completed, OutcomeEvent::Aborted),
+				report_hash: args.report_hash.clone(),
+			}
+		},
+	};
+	let now = now_ms();
+	let id = event.id.clone().unwrap_or_else(|| format!("cli-{now}"));
+	let seq = match agent.store.accept(&id, now, |seq, prev| event::to_record(&event, &agent.site, seq, prev)) {
+		Ok(accepted) => accepted.seq(),
+		Err(AcceptError::Invalid(reason)) => return Err(format!("not a valid screening: {reason}")),
+		Err(AcceptError::Store(e)) => return Err(e.to_string()),
+	};
+	eprintln!("stored as screening #{seq} in the outbox");
+	if args.no_wait {
+		println!("{}", serde_json::json!({ "seq": seq }));
+		return Ok(());
+	}
+	agent.send_until(Some(seq), &tokio::sync::Notify::new()).await?;
+	let entry = agent.store.entry(seq).map_err(|e| e.to_string())?.ok_or("the record vanished")?;
+	let receipt = match entry.state {
+		State::Done(Receipt::Extrinsic { block_number, block_hash, extrinsic_index }) => serde_json::json!({
+			"seq": seq, "block_number": block_number, "block_hash": format!("0x{}", hex::encode(block_hash)),
+			"extrinsic_index": extrinsic_index,
+		}),
+		State::Done(Receipt::CoveredByHead { block_number, block_hash }) => serde_json::json!({
+			"seq": seq, "covered_at_block": block_number, "block_hash": format!("0x{}", hex::encode(block_hash)),
+		}),
+		State::Pending => return Err("the record is still pending".into()),
+	};
+	println!("{receipt}");
+	Ok(())
+}

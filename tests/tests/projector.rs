@@ -1,0 +1,251 @@
+//! The projector agent end to end: real validators on loopback, the real `cinechain-projector`
+//! binary with its embedded smoldot light client (no RPC), a spool fed like a playback system.
+//!
+//! One chain, three acts (starting nodes is the slow part):
+//! 1. init → register → a registrar approves → 20 screenings through `run`, all finalized in
+//!    sequence;
+//! 2. `kill -9` of the agent with records in its outbox, restart: each on chain exactly once,
+//!    in order;
+//! 3. every validator stopped while screenings keep coming, then restarted: the backlog goes
+//!    out, nothing lost, nothing duplicated.
+
+use std::{
+	fs,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::Duration,
+};
+
+use cinechain_e2e::{
+	chain::{cinechain, connect, submit, Client},
+	projector_binary, run_node_command, wait_for, Node, NodeConfig,
+};
+use serde_json::Value;
+use subxt::utils::AccountId32;
+
+const VALIDATORS: [&str; 3] = ["alice", "bob", "charlie"];
+const CINEMA: u32 = 11_010_501;
+
+/// The agent process; killed (SIGKILL) when dropped.
+struct Agent {
+	child: Child,
+	log: PathBuf,
+}
+
+impl Agent {
+	fn start(data: &Path, spool: &Path, log: &Path) -> Agent {
+		let file = fs::File::options().create(true).append(true).open(log).expect("agent log");
+		let child = projector(data)
+			.args(["run", "--spool"])
+			.arg(spool)
+			.stdout(file.try_clone().unwrap())
+			.stderr(file)
+			.spawn()
+			.expect("start cinechain-projector run");
+		Agent { child, log: log.to_path_buf() }
+	}
+
+	fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+
+	fn log_tail(&self) -> String {
+		let text = fs::read_to_string(&self.log).unwrap_or_default();
+		let lines: Vec<&str> = text.lines().collect();
+		lines[lines.len().saturating_sub(30)..].join("\n")
+	}
+}
+
+impl Drop for Agent {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}
+
+fn projector(data: &Path) -> Command {
+	let mut command = Command::new(projector_binary());
+	command.arg("--data-dir").arg(data).stdin(Stdio::null());
+	command
+}
+
+/// Runs a one-shot agent command; its stdout, or a panic with its stderr.
+fn projector_ok(data: &Path, args: &[&str]) -> String {
+	let output = projector(data).args(args).output().expect("run cinechain-projector");
+	assert!(
+		output.status.success(),
+		"cinechain-projector {args:?} failed:\n{}",
+		String::from_utf8_lossy(&output.stderr)
+	);
+	String::from_utf8(output.stdout).unwrap()
+}
+
+/// The outbox as `status --offline --json` shows it.
+fn outbox(data: &Path) -> (u64, u64) {
+	let status: Value = serde_json::from_str(&projector_ok(data, &["status", "--offline", "--json"])).unwrap();
+	(status["outbox"]["pending"].as_u64().unwrap(), status["outbox"]["last_numbered"].as_u64().unwrap())
+}
+
+/// A screening event file, as a playback system writes it (atomically: write, then rename).
+fn drop_event(spool: &Path, n: usize) {
+	let ended = now_ms() - 120_000 + n as u64;
+	let json = serde_json::json!({
+		"film": { "title": format!("screening {n:03}"), "cpl_id": "urn:uuid:6f1c0c36-8d0e-4a57-9a6e-2c1b3f4d5e6f" },
+		"projectionist": "P-0042",
+		"hall": 1 + (n % 3) as u16,
+		"started_at": ended - 2 * 3_600_000,
+		"ended_at": ended,
+		"outcome": "completed",
+	});
+	let tmp = spool.join(format!(".{n:03}.json"));
+	fs::write(&tmp, json.to_string()).unwrap();
+	fs::rename(&tmp, spool.join(format!("{n:03}.json"))).unwrap();
+}
+
+fn now_ms() -> u64 {
+	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
+}
+
+/// Every `ScreeningRecorded` of `device` in the finalized chain, in chain order: `(seq, title)`.
+async fn recorded(client: &Client, finalized: u32, device: u64) -> Vec<(u64, String)> {
+	let mut out = Vec::new();
+	for number in 1..=finalized {
+		let at = client.at_block(number).await.expect("block");
+		let events = at.events().fetch().await.expect("events");
+		for event in events.find::<cinechain::screenings::events::ScreeningRecorded>() {
+			let event = event.expect("decodes");
+			if event.device == device {
+				out.push((event.seq, String::from_utf8(event.record.film.title.0.clone()).unwrap()));
+			}
+		}
+	}
+	out
+}
+
+/// Asserts that the chain holds screenings 0..n of the spool, each once, as records 1..=n.
+async fn assert_exactly_once_in_order(client: &Client, node: &Node, device: u64, n: usize) {
+	let on_chain = recorded(client, node.finalized_number(), device).await;
+	let expected: Vec<(u64, String)> = (0..n).map(|i| (i as u64 + 1, format!("screening {i:03}"))).collect();
+	assert_eq!(on_chain, expected);
+}
+
+async fn head_seq(client: &Client, device: u64) -> u64 {
+	let at = client.at_current_block().await.expect("finalized block");
+	let heads = at.storage().entry(cinechain::storage().screenings().heads()).unwrap();
+	heads.fetch((device,)).await.unwrap().decode().unwrap().last_seq
+}
+
+#[test]
+fn projector_agent_records_through_its_light_client_and_survives_crashes_and_outages() {
+	// Blocking test code (node processes, polling) with a runtime for the subxt client.
+	let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+	let dir = tempfile::tempdir().expect("temp dir");
+	let mut nodes: Vec<Node> = Vec::new();
+	for (index, name) in VALIDATORS.iter().enumerate() {
+		let mut config = NodeConfig::new(name, "local", index)
+			.args([format!("--{name}"), "--validator".into(), "--state-pruning".into(), "archive".into()]);
+		if let Some(first) = nodes.first() {
+			config = config.args(["--bootnodes".to_string(), first.multiaddr()]);
+		}
+		nodes.push(Node::start(config, &dir.path().join(name)));
+	}
+	{
+		let all: Vec<&Node> = nodes.iter().collect();
+		wait_for("block 1 finalized", Duration::from_secs(180), &all, || nodes[0].finalized_number() >= 1);
+	}
+
+	// The chain spec the projector is shipped with: raw, with the validators as bootnodes.
+	let mut spec: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", "local", "--raw"])).unwrap();
+	spec["bootNodes"] = Value::Array(nodes.iter().map(|n| Value::String(n.multiaddr())).collect());
+	let data = dir.path().join("projector");
+	let spool = dir.path().join("spool");
+	fs::create_dir_all(&data).unwrap();
+	fs::write(data.join("chain-spec.json"), spec.to_string()).unwrap();
+
+	// init: a fresh key, born on the device.
+	let address = projector_ok(&data, &["init", "--cinema", &CINEMA.to_string()]).trim().to_string();
+	let account: AccountId32 = address.parse().expect("init prints the device's address");
+	let client = rt.block_on(connect(nodes[0].rpc.port));
+
+	// register, through the light client; Bob (the demo registrar) approves.
+	let registered = projector_ok(
+		&data,
+		&[
+			"register", "--manufacturer", "Barco", "--model", "SP4K-15C", "--serial", "E2E-0001",
+			"--production-date", "20250630", "--firmware", "4.2.1", "--region", "CN-BJ",
+		],
+	);
+	assert!(registered.contains("registration requested"), "{registered}");
+	let device: u64 = rt.block_on(async {
+		let at = client.at_current_block().await.unwrap();
+		let by_key = at.storage().entry(cinechain::storage().devices().device_by_key()).unwrap();
+		by_key.fetch((account.clone(),)).await.expect("the request is on chain").decode().unwrap()
+	});
+	let approve = cinechain::transactions().devices().approve_registration(device);
+	rt.block_on(submit(&client, &approve, &subxt_signer::sr25519::dev::bob())).events();
+
+	// Act 1: 20 screenings through the daemon.
+	fs::create_dir_all(&spool).unwrap();
+	let log = dir.path().join("agent.log");
+	let mut agent = Agent::start(&data, &spool, &log);
+	for n in 0..20 {
+		drop_event(&spool, n);
+	}
+	{
+		let all: Vec<&Node> = nodes.iter().collect();
+		// On chain, and known to the agent as finalized (receipt kept, outbox empty).
+		wait_for("20 screenings finalized", Duration::from_secs(300), &all, || {
+			rt.block_on(head_seq(&client, device)) >= 20 && outbox(&data) == (0, 20)
+		});
+	}
+	rt.block_on(assert_exactly_once_in_order(&client, &nodes[0], device, 20));
+
+	// Act 2: kill -9 with records in the outbox that have not all reached the chain.
+	for n in 20..30 {
+		drop_event(&spool, n);
+	}
+	{
+		let all: Vec<&Node> = nodes.iter().collect();
+		wait_for("the agent to store the 10 new events", Duration::from_secs(60), &all, || outbox(&data).1 >= 30);
+	}
+	let (pending, _) = outbox(&data);
+	agent.kill();
+	let on_chain_at_kill = rt.block_on(head_seq(&client, device));
+	assert!(pending > 0 && on_chain_at_kill < 30, "the kill must leave work in the outbox ({pending} pending)");
+	let mut agent = Agent::start(&data, &spool, &log);
+	{
+		let all: Vec<&Node> = nodes.iter().collect();
+		wait_for("30 screenings finalized after the restart", Duration::from_secs(300), &all, || {
+			rt.block_on(head_seq(&client, device)) >= 30 && outbox(&data).0 == 0
+		});
+	}
+	rt.block_on(assert_exactly_once_in_order(&client, &nodes[0], device, 30));
+
+	// Act 3: the whole network goes away while screenings keep coming.
+	for node in nodes.iter_mut() {
+		node.stop(Duration::from_secs(20));
+	}
+	for n in 30..40 {
+		drop_event(&spool, n);
+		std::thread::sleep(Duration::from_millis(300));
+	}
+	wait_for("the agent to keep the events while offline", Duration::from_secs(60), &[], || outbox(&data) == (10, 40));
+	std::thread::sleep(Duration::from_secs(10));
+	assert_eq!(outbox(&data), (10, 40), "nothing can be done while no validator runs");
+	for node in nodes.iter_mut() {
+		node.restart();
+	}
+	{
+		let all: Vec<&Node> = nodes.iter().collect();
+		wait_for("the validators' RPC to be back", Duration::from_secs(60), &all, || nodes[0].rpc.finalized_number().is_ok());
+	}
+	let client = rt.block_on(connect(nodes[0].rpc.port));
+	{
+		let all: Vec<&Node> = nodes.iter().collect();
+		wait_for("the backlog finalized after the validators return", Duration::from_secs(400), &all, || {
+			rt.block_on(head_seq(&client, device)) >= 40 && outbox(&data).0 == 0
+		});
+	}
+	rt.block_on(assert_exactly_once_in_order(&client, &nodes[0], device, 40));
+	agent.kill();
+}
