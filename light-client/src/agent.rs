@@ -157,7 +157,11 @@ impl Agent {
 			};
 			// A record that ends too far ahead of the chain's clock would be refused: the
 			// projector's clock is wrong. Hold it (and the ones after it) until time catches up.
-			let latest_end = view.chain_now_ms + limits::MAX_CLOCK_SKEW_MS;
+			// (At genesis the chain has no time yet: nothing to compare with.)
+			let latest_end = match view.chain_now_ms {
+				0 => u64::MAX,
+				now => now + limits::MAX_CLOCK_SKEW_MS,
+			};
 			let sendable = batch.iter().take_while(|e| e.record.ended_at <= latest_end).count();
 			if sendable == 0 {
 				if let Some(first) = batch.first() {

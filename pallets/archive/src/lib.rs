@@ -1,0 +1,403 @@
+//! # Archive pallet
+//!
+//! Cluster-sharded block archival (the patent in `../shared/design/SOURCES.md`, part B): full
+//! nodes keep only recent block bodies, and archive nodes in bounded clusters together keep every
+//! finalized block `R` times, so no node stores all of history and no block is lost.
+//!
+//! This pallet is the chain's half: the registry of archive nodes (operator, archive key, peer id,
+//! address, zone), clusters formed by rule, liveness from heartbeats, and the holder rule
+//! ([`holders`]) every node evaluates the same way.
+//!
+//! - **Clusters by rule.** A node that registers (or returns after being dropped) joins the
+//!   lowest-numbered cluster with room (at most [`Config::MaxClusterSize`] members), or opens a
+//!   new one. Its member number is its position in the cluster's member list, fixed by the chain.
+//!   Every [`Config::EpochLength`] blocks the clusters are re-formed: members that are offline are
+//!   dropped, and a dropped node rejoins by rule when it is heard from again.
+//! - **Liveness.** Each archive node's offchain worker sends [`Pallet::heartbeat`] every
+//!   [`Config::HeartbeatInterval`] blocks, signed by its archive key (feeless for a registered
+//!   key). A member silent for [`Config::MaxMissedHeartbeats`] intervals is marked offline by the
+//!   chain itself (`NodeOffline`), and the blocks it held get new holders: the holder rule counts
+//!   only online members.
+//! - **Holders.** [`Pallet::holders_of`] answers which `R` online members of a cluster keep the
+//!   block with a given hash — rendezvous hashing with distinct zones first (see [`holders`] for
+//!   why this rule).
+//!
+//! Status: the node side (offchain worker driving the archive store, the fetch protocol and the
+//! JSON-RPC) and the runtime wiring are not built yet; see the archive issue's notes.
+
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod holders;
+pub mod weights;
+
+#[cfg(test)]
+mod mock;
+#[cfg(test)]
+mod tests;
+
+pub use holders::{Member, NodeId};
+pub use pallet::*;
+pub use weights::WeightInfo;
+
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use frame_support::{pallet_prelude::ConstU32, BoundedVec};
+use scale_info::TypeInfo;
+
+/// A cluster's number.
+pub type ClusterId = u32;
+/// Longest libp2p peer id accepted (its text form).
+pub const MAX_PEER_ID_LEN: u32 = 64;
+/// Longest network address accepted (a multiaddress or URL, as text).
+pub const MAX_ADDRESS_LEN: u32 = 128;
+/// A libp2p peer id, as text.
+pub type PeerId = BoundedVec<u8, ConstU32<MAX_PEER_ID_LEN>>;
+/// A network address, as text.
+pub type Address = BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>>;
+
+/// Whether an archive node is heard from.
+#[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum NodeStatus<BlockNumber> {
+	/// Sends heartbeats; counts for the holder rule.
+	Online,
+	/// Missed its heartbeats; marked at block `since`. Its blocks have moved to other holders.
+	Offline { since: BlockNumber },
+}
+
+/// An archive node in the registry.
+#[derive(Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen)]
+pub struct ArchiveNode<AccountId, BlockNumber> {
+	/// Who runs it (registers it, may remove it).
+	pub operator: AccountId,
+	/// The key its offchain worker signs heartbeats with.
+	pub key: AccountId,
+	/// Its libp2p peer id.
+	pub peer_id: PeerId,
+	/// Where other members reach it (multiaddress or RPC URL).
+	pub address: Address,
+	/// The network segment it stands in: copies of a block go to distinct zones where possible.
+	pub zone: u16,
+	/// Its cluster, unless dropped at a re-forming while offline.
+	pub cluster: Option<ClusterId>,
+	pub status: NodeStatus<BlockNumber>,
+	/// The block of its last heartbeat (or of its registration).
+	pub last_heartbeat: BlockNumber,
+}
+
+/// The printable text of a peer id or address: non-empty, no control characters.
+pub fn is_printable(text: &[u8]) -> bool {
+	!text.is_empty() && text.iter().all(|b| b.is_ascii_graphic())
+}
+
+#[frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use alloc::vec::Vec;
+	use frame_support::pallet_prelude::*;
+	use frame_system::pallet_prelude::*;
+	use sp_runtime::traits::{Saturating, Zero};
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+		/// Who may register an archive node; its success value is the operator.
+		type RegisterOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Self::AccountId>;
+		/// Copies of each block a cluster keeps (`R`).
+		#[pallet::constant]
+		type Replication: Get<u32>;
+		/// Most members of one cluster (`K`).
+		#[pallet::constant]
+		type MaxClusterSize: Get<u32>;
+		/// Most archive nodes registered at once.
+		#[pallet::constant]
+		type MaxNodes: Get<u32>;
+		/// Blocks between two heartbeats of a node (and between two liveness checks).
+		#[pallet::constant]
+		type HeartbeatInterval: Get<BlockNumberFor<Self>>;
+		/// Heartbeat intervals a node may miss before it is marked offline.
+		#[pallet::constant]
+		type MaxMissedHeartbeats: Get<u32>;
+		/// Blocks between two re-formings of the clusters.
+		#[pallet::constant]
+		type EpochLength: Get<BlockNumberFor<Self>>;
+		/// Weights of this pallet's calls and hooks.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The number the next registered node gets.
+	#[pallet::storage]
+	pub type NextNodeId<T> = StorageValue<_, NodeId, ValueQuery>;
+
+	/// Registered archive nodes.
+	#[pallet::storage]
+	pub type Nodes<T: Config> =
+		CountedStorageMap<_, Twox64Concat, NodeId, ArchiveNode<T::AccountId, BlockNumberFor<T>>>;
+
+	/// The node each archive key belongs to.
+	#[pallet::storage]
+	pub type NodeByKey<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, NodeId>;
+
+	/// The members of each cluster, in member-number order.
+	#[pallet::storage]
+	pub type Clusters<T: Config> = StorageMap<_, Twox64Concat, ClusterId, BoundedVec<NodeId, T::MaxClusterSize>>;
+
+	/// The number the next new cluster gets.
+	#[pallet::storage]
+	pub type NextClusterId<T> = StorageValue<_, ClusterId, ValueQuery>;
+
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// An archive node registered; it is member number `member` of `cluster`.
+		NodeRegistered { node: NodeId, operator: T::AccountId, zone: u16, cluster: ClusterId, member: u32 },
+		/// A node joined `cluster` as member number `member` (after being dropped at a re-forming).
+		NodeJoined { node: NodeId, cluster: ClusterId, member: u32 },
+		/// A node missed its heartbeats: the blocks it held move to other members of `cluster`.
+		NodeOffline { node: NodeId, cluster: Option<ClusterId>, last_heartbeat: BlockNumberFor<T> },
+		/// An offline node is heard from again and holds its share once more.
+		NodeBackOnline { node: NodeId, cluster: Option<ClusterId> },
+		/// A node left the registry (its operator removed it): its blocks move.
+		NodeLeft { node: NodeId, cluster: Option<ClusterId> },
+		/// `cluster` was re-formed at the epoch boundary; `dropped` offline members left it.
+		ClusterReformed { cluster: ClusterId, members: u32, dropped: u32 },
+	}
+
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The archive key is already some node's.
+		KeyInUse,
+		/// The registry is full ([`Config::MaxNodes`]).
+		TooManyNodes,
+		/// The peer id or address is empty or not printable text.
+		BadAddress,
+		/// No node has that number.
+		UnknownNode,
+		/// The call must be signed by the node's archive key.
+		NotNodeKey,
+		/// The call must come from the node's operator.
+		NotOperator,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let mut weight = Weight::zero();
+			if (now % T::HeartbeatInterval::get()).is_zero() {
+				let checked = Self::mark_silent_nodes(now);
+				weight = weight.saturating_add(T::WeightInfo::liveness_check(checked));
+			}
+			if (now % T::EpochLength::get()).is_zero() {
+				let nodes = Self::reform_clusters();
+				weight = weight.saturating_add(T::WeightInfo::reform_clusters(nodes));
+			}
+			weight
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Registers an archive node run by the caller: its archive key (which signs its
+		/// heartbeats), libp2p peer id, address and zone. It joins a cluster by rule.
+		///
+		/// Origin: [`Config::RegisterOrigin`]. Emits `NodeRegistered`.
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::register_node())]
+		pub fn register_node(
+			origin: OriginFor<T>,
+			key: T::AccountId,
+			peer_id: PeerId,
+			address: Address,
+			zone: u16,
+		) -> DispatchResult {
+			let operator = T::RegisterOrigin::ensure_origin(origin)?;
+			ensure!(is_printable(&peer_id) && is_printable(&address), Error::<T>::BadAddress);
+			ensure!(!NodeByKey::<T>::contains_key(&key), Error::<T>::KeyInUse);
+			ensure!(Nodes::<T>::count() < T::MaxNodes::get(), Error::<T>::TooManyNodes);
+			let node = NextNodeId::<T>::mutate(|next| {
+				let id = *next;
+				*next = next.saturating_add(1);
+				id
+			});
+			let (cluster, member) = Self::join_cluster(node);
+			let now = frame_system::Pallet::<T>::block_number();
+			Nodes::<T>::insert(
+				node,
+				ArchiveNode {
+					operator: operator.clone(),
+					key: key.clone(),
+					peer_id,
+					address,
+					zone,
+					cluster: Some(cluster),
+					status: NodeStatus::Online,
+					last_heartbeat: now,
+				},
+			);
+			NodeByKey::<T>::insert(key, node);
+			Self::deposit_event(Event::NodeRegistered { node, operator, zone, cluster, member });
+			Ok(())
+		}
+
+		/// A node's heartbeat, sent by its offchain worker every [`Config::HeartbeatInterval`]
+		/// blocks. Brings an offline node back online, and a dropped one back into a cluster.
+		///
+		/// Origin: signed by the node's archive key; feeless for it.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::heartbeat())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, node: &NodeId| -> bool {
+			ensure_signed(origin.clone()).is_ok_and(|who| NodeByKey::<T>::get(&who) == Some(*node))
+		})]
+		pub fn heartbeat(origin: OriginFor<T>, node: NodeId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut info = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
+			ensure!(info.key == who, Error::<T>::NotNodeKey);
+			info.last_heartbeat = frame_system::Pallet::<T>::block_number();
+			if info.cluster.is_none() {
+				let (cluster, member) = Self::join_cluster(node);
+				info.cluster = Some(cluster);
+				Self::deposit_event(Event::NodeJoined { node, cluster, member });
+			}
+			if matches!(info.status, NodeStatus::Offline { .. }) {
+				info.status = NodeStatus::Online;
+				Self::deposit_event(Event::NodeBackOnline { node, cluster: info.cluster });
+			}
+			Nodes::<T>::insert(node, info);
+			Ok(())
+		}
+
+		/// Removes a node from the registry and its cluster; its blocks move to other members.
+		///
+		/// Origin: signed by the node's operator. Emits `NodeLeft`.
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::leave())]
+		pub fn leave(origin: OriginFor<T>, node: NodeId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let info = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
+			ensure!(info.operator == who, Error::<T>::NotOperator);
+			if let Some(cluster) = info.cluster {
+				Clusters::<T>::mutate(cluster, |members| {
+					if let Some(members) = members {
+						members.retain(|m| *m != node);
+					}
+				});
+			}
+			Nodes::<T>::remove(node);
+			NodeByKey::<T>::remove(&info.key);
+			Self::deposit_event(Event::NodeLeft { node, cluster: info.cluster });
+			Ok(())
+		}
+	}
+
+	impl<T: Config> Pallet<T> {
+		/// Puts `node` into the lowest-numbered cluster with room, or a new one; returns the
+		/// cluster and the node's member number.
+		fn join_cluster(node: NodeId) -> (ClusterId, u32) {
+			for (cluster, mut members) in Clusters::<T>::iter() {
+				if members.try_push(node).is_ok() {
+					let member = members.len() as u32 - 1;
+					Clusters::<T>::insert(cluster, members);
+					return (cluster, member);
+				}
+			}
+			let cluster = NextClusterId::<T>::mutate(|next| {
+				let id = *next;
+				*next = next.saturating_add(1);
+				id
+			});
+			let members: BoundedVec<NodeId, T::MaxClusterSize> =
+				BoundedVec::truncate_from(alloc::vec![node]);
+			Clusters::<T>::insert(cluster, members);
+			(cluster, 0)
+		}
+
+		/// Marks offline every online node silent for too long; returns how many were checked.
+		fn mark_silent_nodes(now: BlockNumberFor<T>) -> u32 {
+			let silence = T::HeartbeatInterval::get().saturating_mul(T::MaxMissedHeartbeats::get().into());
+			let mut checked = 0;
+			let silent: Vec<(NodeId, ArchiveNode<T::AccountId, BlockNumberFor<T>>)> = Nodes::<T>::iter()
+				.inspect(|_| checked += 1)
+				.filter(|(_, info)| {
+					info.status == NodeStatus::Online && info.last_heartbeat.saturating_add(silence) < now
+				})
+				.collect();
+			for (node, mut info) in silent {
+				info.status = NodeStatus::Offline { since: now };
+				Self::deposit_event(Event::NodeOffline { node, cluster: info.cluster, last_heartbeat: info.last_heartbeat });
+				Nodes::<T>::insert(node, info);
+			}
+			checked
+		}
+
+		/// Drops offline members from every cluster; returns how many nodes were looked at.
+		fn reform_clusters() -> u32 {
+			let mut looked_at = 0;
+			let clusters: Vec<(ClusterId, BoundedVec<NodeId, T::MaxClusterSize>)> = Clusters::<T>::iter().collect();
+			for (cluster, mut members) in clusters {
+				let before = members.len() as u32;
+				looked_at += before;
+				members.retain(|node| match Nodes::<T>::get(node) {
+					Some(info) if matches!(info.status, NodeStatus::Offline { .. }) => {
+						Nodes::<T>::insert(node, ArchiveNode { cluster: None, ..info });
+						false
+					},
+					Some(_) => true,
+					None => false,
+				});
+				let dropped = before - members.len() as u32;
+				if members.is_empty() {
+					Clusters::<T>::remove(cluster);
+				} else {
+					Clusters::<T>::insert(cluster, &members);
+				}
+				Self::deposit_event(Event::ClusterReformed { cluster, members: members.len() as u32, dropped });
+			}
+			looked_at
+		}
+
+		/// The online members of `cluster`, in member-number order, as the holder rule sees them.
+		pub fn online_members(cluster: ClusterId) -> Vec<holders::Member> {
+			Clusters::<T>::get(cluster)
+				.unwrap_or_default()
+				.iter()
+				.filter_map(|node| {
+					let info = Nodes::<T>::get(node)?;
+					(info.status == NodeStatus::Online).then_some(holders::Member { node: *node, zone: info.zone })
+				})
+				.collect()
+		}
+
+		/// The members of `cluster` that hold the block with hash `hash` (see [`holders`]).
+		pub fn holders_of(cluster: ClusterId, hash: &[u8; 32]) -> Vec<NodeId> {
+			holders::holders(hash, &Self::online_members(cluster), T::Replication::get() as usize)
+		}
+
+		/// The registry's invariants: every key maps to its node and back; every cluster member
+		/// is a registered node that names that cluster; no node is in two clusters.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			for (node, info) in Nodes::<T>::iter() {
+				ensure!(NodeByKey::<T>::get(&info.key) == Some(node), "a node's key does not map back to it");
+				if let Some(cluster) = info.cluster {
+					let members = Clusters::<T>::get(cluster).ok_or("a node names a missing cluster")?;
+					ensure!(members.iter().filter(|m| **m == node).count() == 1, "a node is not once in its cluster");
+				}
+			}
+			for (cluster, members) in Clusters::<T>::iter() {
+				for node in members.iter() {
+					let info = Nodes::<T>::get(node).ok_or("a cluster lists an unknown node")?;
+					ensure!(info.cluster == Some(cluster), "a cluster lists a node of another cluster");
+				}
+			}
+			ensure!(NodeByKey::<T>::iter().count() as u32 == Nodes::<T>::count(), "stray archive keys");
+			Ok(())
+		}
+	}
+}

@@ -1,0 +1,52 @@
+//! A runtime with the archive pallet: clusters of at most 3, R = 2, a heartbeat every 5 blocks,
+//! offline after 2 missed, re-formed every 50 blocks.
+
+use crate as pallet_archive;
+use frame_support::{derive_impl, traits::{ConstU32, ConstU64, Hooks}};
+use sp_runtime::BuildStorage;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(RuntimeCall, RuntimeEvent, RuntimeError, RuntimeOrigin, RuntimeTask)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Archive = pallet_archive;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+}
+
+impl pallet_archive::Config for Test {
+	type RegisterOrigin = frame_system::EnsureSigned<u64>;
+	type Replication = ConstU32<2>;
+	type MaxClusterSize = ConstU32<3>;
+	type MaxNodes = ConstU32<8>;
+	type HeartbeatInterval = ConstU64<5>;
+	type MaxMissedHeartbeats = ConstU32<2>;
+	type EpochLength = ConstU64<50>;
+	type WeightInfo = ();
+}
+
+pub fn new_test_ext() -> sp_io::TestExternalities {
+	let storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	let mut ext = sp_io::TestExternalities::new(storage);
+	ext.execute_with(|| System::set_block_number(1));
+	ext
+}
+
+/// Runs blocks up to `n`, with the pallet's `on_initialize`.
+pub fn run_to(n: u64) {
+	while System::block_number() < n {
+		let next = System::block_number() + 1;
+		System::set_block_number(next);
+		Archive::on_initialize(next);
+	}
+}

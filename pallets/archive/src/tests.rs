@@ -1,0 +1,153 @@
+use crate::{mock::*, *};
+use frame_support::{assert_noop, assert_ok, BoundedVec};
+use frame_system::RawOrigin;
+
+fn text(s: &str) -> BoundedVec<u8, frame_support::pallet_prelude::ConstU32<128>> {
+	BoundedVec::truncate_from(s.as_bytes().to_vec())
+}
+
+fn peer(s: &str) -> PeerId {
+	BoundedVec::truncate_from(s.as_bytes().to_vec())
+}
+
+/// Operator `100 + key` registers a node with archive key `key` in `zone`.
+fn register(key: u64, zone: u16) -> NodeId {
+	assert_ok!(Archive::register_node(
+		RuntimeOrigin::signed(100 + key),
+		key,
+		peer(&format!("12D3KooWpeer{key}")),
+		text(&format!("/ip4/127.0.0.1/tcp/{}", 30_000 + key)),
+		zone,
+	));
+	NextNodeId::<Test>::get() - 1
+}
+
+fn events() -> Vec<Event<Test>> {
+	System::events()
+		.into_iter()
+		.filter_map(|r| if let RuntimeEvent::Archive(e) = r.event { Some(e) } else { None })
+		.collect()
+}
+
+#[test]
+fn nodes_fill_clusters_by_rule_with_member_numbers_fixed_by_the_chain() {
+	new_test_ext().execute_with(|| {
+		let nodes: Vec<NodeId> = (1..=5).map(|k| register(k, k as u16 % 2)).collect();
+		assert_eq!(Clusters::<Test>::get(0).unwrap().to_vec(), nodes[..3].to_vec());
+		assert_eq!(Clusters::<Test>::get(1).unwrap().to_vec(), nodes[3..].to_vec());
+		assert_eq!(Nodes::<Test>::get(nodes[4]).unwrap().cluster, Some(1));
+		assert!(events().contains(&Event::NodeRegistered { node: nodes[4], operator: 105, zone: 1, cluster: 1, member: 1 }));
+		Archive::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn bad_registrations_are_refused_and_change_nothing() {
+	new_test_ext().execute_with(|| {
+		register(1, 0);
+		let call = |key: u64, peer_id: &str, address: &str| {
+			Archive::register_node(RuntimeOrigin::signed(200), key, peer(peer_id), text(address), 0)
+		};
+		assert_noop!(call(1, "p", "/ip4/1.2.3.4/tcp/1"), Error::<Test>::KeyInUse);
+		assert_noop!(call(2, "", "/ip4/1.2.3.4/tcp/1"), Error::<Test>::BadAddress);
+		assert_noop!(call(2, "p", "has space"), Error::<Test>::BadAddress);
+		assert_noop!(
+			Archive::register_node(RawOrigin::None.into(), 2, peer("p"), text("a"), 0),
+			sp_runtime::DispatchError::BadOrigin
+		);
+		for key in 2..=8 {
+			register(key, 0);
+		}
+		assert_noop!(call(9, "p", "a"), Error::<Test>::TooManyNodes);
+	});
+}
+
+#[test]
+fn a_silent_member_goes_offline_and_its_blocks_move_to_the_others() {
+	new_test_ext().execute_with(|| {
+		let (a, b, c) = (register(1, 0), register(2, 1), register(3, 2));
+		let block = [7u8; 32];
+		let before = Archive::holders_of(0, &block);
+		assert_eq!(before.len(), 2);
+		// Everyone beats until block 20; then the first holder falls silent.
+		let silent = before[0];
+		for now in [5, 10, 15, 20] {
+			run_to(now);
+			for node in [a, b, c] {
+				assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(Nodes::<Test>::get(node).unwrap().key), node));
+			}
+		}
+		for now in [25, 30, 35] {
+			run_to(now);
+			for node in [a, b, c].into_iter().filter(|n| *n != silent) {
+				assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(Nodes::<Test>::get(node).unwrap().key), node));
+			}
+		}
+		// Silent since 20; two missed intervals (10 blocks) later, at the check of block 35, it
+		// is offline.
+		assert_eq!(Nodes::<Test>::get(silent).unwrap().status, NodeStatus::Offline { since: 35 });
+		assert!(events().contains(&Event::NodeOffline { node: silent, cluster: Some(0), last_heartbeat: 20 }));
+		let after = Archive::holders_of(0, &block);
+		assert_eq!(after.len(), 2);
+		assert!(!after.contains(&silent));
+		assert!(after.contains(&before[1]), "the other holder keeps its copy");
+		// It comes back: online again, and holds its share once more.
+		assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(Nodes::<Test>::get(silent).unwrap().key), silent));
+		assert_eq!(Archive::holders_of(0, &block), before);
+		assert!(events().contains(&Event::NodeBackOnline { node: silent, cluster: Some(0) }));
+		Archive::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn heartbeats_must_come_from_the_nodes_own_key() {
+	new_test_ext().execute_with(|| {
+		let a = register(1, 0);
+		let b = register(2, 0);
+		assert_noop!(Archive::heartbeat(RuntimeOrigin::signed(2), a), Error::<Test>::NotNodeKey);
+		assert_noop!(Archive::heartbeat(RuntimeOrigin::signed(1), 99), Error::<Test>::UnknownNode);
+		assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(2), b));
+	});
+}
+
+#[test]
+fn the_epoch_drops_offline_members_and_they_rejoin_by_rule_when_heard_again() {
+	new_test_ext().execute_with(|| {
+		let (a, b, c) = (register(1, 0), register(2, 1), register(3, 2));
+		// Only a and b keep beating.
+		for now in (5..=50).step_by(5) {
+			run_to(now);
+			for node in [a, b] {
+				assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(Nodes::<Test>::get(node).unwrap().key), node));
+			}
+		}
+		assert_eq!(Clusters::<Test>::get(0).unwrap().to_vec(), vec![a, b]);
+		assert_eq!(Nodes::<Test>::get(c).unwrap().cluster, None);
+		assert!(events().contains(&Event::ClusterReformed { cluster: 0, members: 2, dropped: 1 }));
+		Archive::do_try_state().unwrap();
+		// c returns: it joins the first cluster with room, as its last member.
+		assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(3), c));
+		assert_eq!(Clusters::<Test>::get(0).unwrap().to_vec(), vec![a, b, c]);
+		assert!(events().contains(&Event::NodeJoined { node: c, cluster: 0, member: 2 }));
+		assert_eq!(Nodes::<Test>::get(c).unwrap().status, NodeStatus::Online);
+		Archive::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn only_the_operator_removes_a_node_and_its_blocks_move() {
+	new_test_ext().execute_with(|| {
+		let (a, b, c) = (register(1, 0), register(2, 1), register(3, 2));
+		assert_noop!(Archive::leave(RuntimeOrigin::signed(1), a), Error::<Test>::NotOperator);
+		assert_noop!(Archive::leave(RuntimeOrigin::signed(101), 42), Error::<Test>::UnknownNode);
+		assert_ok!(Archive::leave(RuntimeOrigin::signed(101), a));
+		assert_eq!(Clusters::<Test>::get(0).unwrap().to_vec(), vec![b, c]);
+		assert!(NodeByKey::<Test>::get(1).is_none());
+		assert!(events().contains(&Event::NodeLeft { node: a, cluster: Some(0) }));
+		assert_eq!(Archive::holders_of(0, &[1; 32]).len(), 2);
+		// Its key may register again (a rebuilt node), as a new node.
+		let again = register(1, 0);
+		assert_ne!(again, a);
+		Archive::do_try_state().unwrap();
+	});
+}
