@@ -235,9 +235,15 @@ impl Store {
 	/// send (at most `max`, in order; empty when all is done). This is the one place the agent
 	/// decides what to send, after a crash the same as in steady running.
 	pub fn settle(&self, head: &outbox::Head, max: usize) -> Result<Vec<Entry>, SettleError> {
-		let tail = self.tail().map_err(SettleError::Store)?;
-		let head_tail = Tail { last_seq: head.last_seq, last_hash: head.last_hash };
-		let tail = if self.adopt_head(head_tail).map_err(SettleError::Store)? { head_tail } else { tail };
+		let mut tail = self.tail().map_err(SettleError::Store)?;
+		// Only an outbox that never numbered a record writes here (a write is an fsync, and this
+		// runs every round on a device whose storage may be an SD card).
+		if tail.last_seq == 0 && head.last_seq > 0 {
+			let head_tail = Tail { last_seq: head.last_seq, last_hash: head.last_hash };
+			if self.adopt_head(head_tail).map_err(SettleError::Store)? {
+				tail = head_tail;
+			}
+		}
 		// Pending records run without a gap up to the tail; read only those the head can cover,
 		// plus one batch.
 		let depth = self.depth().map_err(SettleError::Store)?;

@@ -86,6 +86,15 @@ fn outbox(data: &Path) -> (u64, u64) {
 	(status["outbox"]["pending"].as_u64().unwrap(), status["outbox"]["last_numbered"].as_u64().unwrap())
 }
 
+/// [`wait_for`], and on failure the agent's log too.
+fn wait_with_agent(agent: &Agent, what: &str, timeout: Duration, nodes: &[&Node], condition: impl FnMut() -> bool) {
+	let waited = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| wait_for(what, timeout, nodes, condition)));
+	if let Err(cause) = waited {
+		let message = cause.downcast_ref::<String>().cloned().unwrap_or_default();
+		panic!("{message}\n---- agent (last 30 log lines) ----\n{}", agent.log_tail());
+	}
+}
+
 /// A screening event file, as a playback system writes it (atomically: write, then rename).
 fn drop_event(spool: &Path, n: usize) {
 	let ended = now_ms() - 120_000 + n as u64;
@@ -194,7 +203,7 @@ fn projector_agent_records_through_its_light_client_and_survives_crashes_and_out
 	{
 		let all: Vec<&Node> = nodes.iter().collect();
 		// On chain, and known to the agent as finalized (receipt kept, outbox empty).
-		wait_for("20 screenings finalized", Duration::from_secs(300), &all, || {
+		wait_with_agent(&agent, "20 screenings finalized", Duration::from_secs(300), &all, || {
 			rt.block_on(head_seq(&client, device)) >= 20 && outbox(&data) == (0, 20)
 		});
 	}
@@ -206,7 +215,9 @@ fn projector_agent_records_through_its_light_client_and_survives_crashes_and_out
 	}
 	{
 		let all: Vec<&Node> = nodes.iter().collect();
-		wait_for("the agent to store the 10 new events", Duration::from_secs(60), &all, || outbox(&data).1 >= 30);
+		wait_with_agent(&agent, "the agent to store the 10 new events", Duration::from_secs(60), &all, || {
+			outbox(&data).1 >= 30
+		});
 	}
 	let (pending, _) = outbox(&data);
 	agent.kill();
@@ -215,7 +226,7 @@ fn projector_agent_records_through_its_light_client_and_survives_crashes_and_out
 	let mut agent = Agent::start(&data, &spool, &log);
 	{
 		let all: Vec<&Node> = nodes.iter().collect();
-		wait_for("30 screenings finalized after the restart", Duration::from_secs(300), &all, || {
+		wait_with_agent(&agent, "30 screenings finalized after the restart", Duration::from_secs(300), &all, || {
 			rt.block_on(head_seq(&client, device)) >= 30 && outbox(&data).0 == 0
 		});
 	}
@@ -229,7 +240,9 @@ fn projector_agent_records_through_its_light_client_and_survives_crashes_and_out
 		drop_event(&spool, n);
 		std::thread::sleep(Duration::from_millis(300));
 	}
-	wait_for("the agent to keep the events while offline", Duration::from_secs(60), &[], || outbox(&data) == (10, 40));
+	wait_with_agent(&agent, "the agent to keep the events while offline", Duration::from_secs(60), &[], || {
+		outbox(&data) == (10, 40)
+	});
 	std::thread::sleep(Duration::from_secs(10));
 	assert_eq!(outbox(&data), (10, 40), "nothing can be done while no validator runs");
 	for node in nodes.iter_mut() {
@@ -242,7 +255,7 @@ fn projector_agent_records_through_its_light_client_and_survives_crashes_and_out
 	let client = rt.block_on(connect(nodes[0].rpc.port));
 	{
 		let all: Vec<&Node> = nodes.iter().collect();
-		wait_for("the backlog finalized after the validators return", Duration::from_secs(400), &all, || {
+		wait_with_agent(&agent, "the backlog finalized after the validators return", Duration::from_secs(400), &all, || {
 			rt.block_on(head_seq(&client, device)) >= 40 && outbox(&data).0 == 0
 		});
 	}
