@@ -78,8 +78,9 @@ mod tests {
 	}
 }
 
-/// The pool's refusal codes (`cinechain_primitives::refusal`), as clients see them in
-/// "Invalid transaction with custom error: N".
+/// The pool's refusal codes, as clients see them in "Invalid transaction with custom error: N".
+/// The same values as `cinechain_primitives::refusal` (a test holds them equal): mirrored so the
+/// agent builds without Substrate's runtime crates.
 pub mod refusal {
 	pub const NOT_ACTIVE_DEVICE: u8 = 1;
 	pub const OVER_QUOTA: u8 = 2;
@@ -105,5 +106,21 @@ pub mod refusal {
 		assert_eq!(code_in("Invalid transaction with custom error: 5"), Some(ALREADY_RECORDED));
 		assert_eq!(code_in("Invalid: Other reason (code: 2)"), Some(OVER_QUOTA));
 		assert_eq!(code_in("Transaction is outdated"), None);
+	}
+
+	#[cfg(test)]
+	#[test]
+	fn the_codes_are_the_runtimes() {
+		use cinechain_primitives::refusal as runtime;
+		assert_eq!(
+			[NOT_ACTIVE_DEVICE, OVER_QUOTA, REGISTRATION_REFUSED, KEY_ROTATION_REFUSED, ALREADY_RECORDED],
+			[
+				runtime::NOT_ACTIVE_DEVICE,
+				runtime::OVER_QUOTA,
+				runtime::REGISTRATION_REFUSED,
+				runtime::KEY_ROTATION_REFUSED,
+				runtime::ALREADY_RECORDED
+			]
+		);
 	}
 }
