@@ -265,11 +265,11 @@ pub fn blocked_reason(registration: &Registration, account: &AccountId32) -> Str
 
 /// Sends `batch` as one extrinsic: a single record, or a batch.
 async fn send(client: &crate::chain::Client, key: &Keypair, batch: &[Entry]) -> Outcome {
-	let records: Vec<_> = batch.iter().map(|e| e.record.clone()).collect();
-	if records.len() == 1 {
-		let call = cinechain::transactions().screenings().record_screening(records[0].clone());
+	if let [one] = batch {
+		let call = cinechain::transactions().screenings().record_screening(one.record.clone());
 		client::submit(client, &call, key).await
 	} else {
+		let records = batch.iter().map(|e| e.record.clone()).collect();
 		let call = cinechain::transactions().screenings().record_screenings(crate::chain::BoundedVec(records));
 		client::submit(client, &call, key).await
 	}

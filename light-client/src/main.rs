@@ -183,6 +183,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 				_ => None,
 			};
 			let config = DeviceConfig { cinema, location };
+			// Refuse a bad location before the key exists: a key is created once, for life.
 			cinechain_projector::config::check_location(location)?;
 			let key = keystore::create(&dir.key(), dev_key.as_deref())?;
 			dir.save_config(&config)?;

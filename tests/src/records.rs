@@ -1,20 +1,16 @@
 //! Screening records as a client builds them, from the types generated from the metadata.
 //! Used by the end-to-end tests.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-pub use cinechain_projector::chain::{bounded, record_hash};
+pub use cinechain_projector::{
+	agent::now_ms,
+	chain::{bounded, record_hash},
+};
 use cinechain_projector::chain::{Film, Outcome, ScreeningRecord, Venue};
 
 /// The demo cinema of the development chains (see the runtime's genesis presets).
 pub const DEMO_CINEMA: u32 = 11_010_501;
 /// The region of the demo cinema.
 pub const DEMO_REGION: &str = "CN-BJ";
-
-/// Milliseconds since the Unix epoch, by this machine's clock.
-pub fn now_ms() -> u64 {
-	SystemTime::now().duration_since(UNIX_EPOCH).expect("clock after 1970").as_millis() as u64
-}
 
 /// A completed two-hour screening of `title` in hall `hall` of `cinema` that ended a minute
 /// before now, chained after `prev_hash`.

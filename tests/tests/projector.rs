@@ -18,6 +18,7 @@ use std::{
 
 use cinechain_e2e::{
 	chain::{cinechain, connect, submit, Client},
+	records::now_ms,
 	projector_binary, run_node_command, wait_for, Node, NodeConfig,
 };
 use serde_json::Value;
@@ -111,9 +112,6 @@ fn drop_event(spool: &Path, n: usize) {
 	fs::rename(&tmp, spool.join(format!("{n:03}.json"))).unwrap();
 }
 
-fn now_ms() -> u64 {
-	std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64
-}
 
 /// Every `ScreeningRecorded` of `device` in the finalized chain, in chain order: `(seq, title)`.
 async fn recorded(client: &Client, finalized: u32, device: u64) -> Vec<(u64, String)> {
