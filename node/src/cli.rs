@@ -10,6 +10,14 @@ pub struct Cli {
 	/// How to run the node (chain, base path, ports, validator keys, ...).
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Run as an archive cluster member: keep this node's share of all finalized blocks in
+	/// `<base path>/chains/<chain>/archive`, and send heartbeats (turns on the offchain worker).
+	/// Needs an archive key in the keystore (`key insert --key-type arch --scheme sr25519`) and
+	/// the node registered on chain (`archive.registerNode`). Usually run with
+	/// `--blocks-pruning <N>`: the node's database then keeps only recent bodies.
+	#[arg(long)]
+	pub archive: bool,
 }
 
 /// Maintenance and key commands.

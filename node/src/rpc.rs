@@ -16,10 +16,13 @@ pub struct FullDeps<C, P> {
 	pub client: Arc<C>,
 	/// The transaction pool.
 	pub pool: Arc<P>,
+	/// The archive store and cluster view behind `cinearchive_*`.
+	pub archive: Arc<cinechain_archive::Archive<C>>,
 }
 
 /// All of the node's extra RPC methods: `system_accountNextIndex` (nonce including pool
-/// transactions) and `payment_queryInfo` / `payment_queryFeeDetails`.
+/// transactions), `payment_queryInfo` / `payment_queryFeeDetails`, and the archive's
+/// `cinearchive_*` (see `archive/README.md`).
 pub fn create_full<C, P>(
 	deps: FullDeps<C, P>,
 ) -> Result<RpcModule<()>, Box<dyn std::error::Error + Send + Sync>>
@@ -27,10 +30,12 @@ where
 	C: ProvideRuntimeApi<Block>
 		+ HeaderBackend<Block>
 		+ HeaderMetadata<Block, Error = BlockChainError>
+		+ cinechain_archive::archive::ChainClient
 		+ Send
 		+ Sync
 		+ 'static,
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>
+		+ pallet_archive::runtime_api::ArchiveApi<Block, AccountId>
 		+ pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>
 		+ BlockBuilder<Block>,
 	P: TransactionPool + 'static,
@@ -38,9 +43,12 @@ where
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
-	let FullDeps { client, pool } = deps;
+	use cinechain_archive::rpc::{ArchiveRpcHandler, ArchiveRpcServer};
+
+	let FullDeps { client, pool, archive } = deps;
 	let mut module = RpcModule::new(());
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
 	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(ArchiveRpcHandler::new(archive).into_rpc())?;
 	Ok(module)
 }

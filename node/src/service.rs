@@ -128,6 +128,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// Builds and starts a full node; it runs until the returned task manager is dropped.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
 	config: Configuration,
+	archive_member: bool,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -212,11 +213,29 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
+	// Every node answers archive queries (forwarding what it does not hold); members also run
+	// the worker that keeps their share of the blocks.
+	let archive_dir = config.base_path.config_dir(config.chain_spec.id()).join("archive");
+	let archive = cinechain_archive::Archive::open(client.clone(), keystore_container.keystore(), &archive_dir)
+		.map_err(|e| ServiceError::Other(format!("cannot open the archive store {}: {e}", archive_dir.display())))?;
+	if archive_member {
+		if archive.archive_key().is_none() {
+			log::warn!(
+				target: "archive",
+				"--archive, but no archive key (type `arch`) in the keystore: insert one with \
+				 `cinechain-node key insert --key-type arch --scheme sr25519`; until then this node holds nothing"
+			);
+		}
+		task_manager
+			.spawn_handle()
+			.spawn("archive-worker", Some("archive"), cinechain_archive::worker::run(archive.clone()));
+	}
+
 	let rpc_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone() };
+			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone(), archive: archive.clone() };
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

@@ -17,11 +17,29 @@ use sp_runtime::{
 use sp_version::RuntimeVersion;
 
 use super::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	AccountId, Archive, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 
 impl_runtime_apis! {
+	impl pallet_archive::runtime_api::ArchiveApi<Block, AccountId> for Runtime {
+		fn assignment(key: AccountId) -> Option<pallet_archive::runtime_api::Assignment> {
+			Archive::assignment(&key)
+		}
+
+		fn members(cluster: pallet_archive::ClusterId) -> Vec<pallet_archive::runtime_api::MemberInfo> {
+			Archive::members(cluster)
+		}
+
+		fn holders(cluster: pallet_archive::ClusterId, block_hash: [u8; 32]) -> Vec<pallet_archive::NodeId> {
+			Archive::holders_of(cluster, &block_hash)
+		}
+
+		fn replication() -> u32 {
+			<Runtime as pallet_archive::Config>::Replication::get()
+		}
+	}
+
 	impl sp_api::Core<Block> for Runtime {
 		fn version() -> RuntimeVersion {
 			VERSION

@@ -237,6 +237,10 @@ mod runtime {
 	/// Screening records: per-device sequence numbers and hash chain, flags.
 	#[runtime::pallet_index(12)]
 	pub type Screenings = pallet_screenings;
+
+	/// Archive nodes, their clusters and heartbeats, and the rule for who keeps which block.
+	#[runtime::pallet_index(13)]
+	pub type Archive = pallet_archive;
 }
 
 pub use opaque::SessionKeys;

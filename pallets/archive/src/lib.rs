@@ -22,14 +22,21 @@
 //!   block with a given hash — rendezvous hashing with distinct zones first (see [`holders`] for
 //!   why this rule).
 //!
-//! Status: the node side (offchain worker driving the archive store, the fetch protocol and the
-//! JSON-RPC) and the runtime wiring are not built yet; see the archive issue's notes.
+//! - **Heartbeats from the offchain worker.** [`Hooks::offchain_worker`] signs a `heartbeat` with
+//!   every archive key ([`crypto::KEY_TYPE`]) in the node's keystore whose node is registered,
+//!   once per interval. The archive key becomes an account at registration (the pallet gives it
+//!   a provider reference), so it needs no funds: the heartbeat is feeless for it.
+//! - **Runtime API.** [`runtime_api::ArchiveApi`] gives nodes their assignment, a cluster's
+//!   members and the holders of a block; the node's archive worker (`archive/` in the repository)
+//!   fetches, checks and serves the blocks.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
+pub mod crypto;
 pub mod holders;
+pub mod runtime_api;
 pub mod weights;
 
 #[cfg(test)]
@@ -102,7 +109,12 @@ pub mod pallet {
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
-	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
+	pub trait Config:
+		frame_system::Config<RuntimeEvent: From<Event<Self>>>
+		+ frame_system::offchain::CreateSignedTransaction<Call<Self>>
+	{
+		/// How the offchain worker signs heartbeats with the archive key.
+		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
 		/// Who may register an archive node; its success value is the operator.
 		type RegisterOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Self::AccountId>;
 		/// Copies of each block a cluster keeps (`R`).
@@ -196,6 +208,13 @@ pub mod pallet {
 			weight
 		}
 
+		/// Sends this node's heartbeats (see [`Pallet::send_heartbeats`]).
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			if (now % T::HeartbeatInterval::get()).is_zero() {
+				Self::send_heartbeats();
+			}
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -241,6 +260,8 @@ pub mod pallet {
 					last_heartbeat: now,
 				},
 			);
+			// The key becomes an account (nonce kept, no funds needed) so it can sign heartbeats.
+			frame_system::Pallet::<T>::inc_providers(&key);
 			NodeByKey::<T>::insert(key, node);
 			Self::deposit_event(Event::NodeRegistered { node, operator, zone, cluster, member });
 			Ok(())
@@ -291,6 +312,8 @@ pub mod pallet {
 			}
 			Nodes::<T>::remove(node);
 			NodeByKey::<T>::remove(&info.key);
+			// Fails only if the key account has consumers, which an archive key never gets.
+			let _ = frame_system::Pallet::<T>::dec_providers(&info.key);
 			Self::deposit_event(Event::NodeLeft { node, cluster: info.cluster });
 			Ok(())
 		}
@@ -298,9 +321,26 @@ pub mod pallet {
 
 	impl<T: Config> Pallet<T> {
 		/// Puts `node` into the lowest-numbered cluster with room, or a new one; returns the
-		/// cluster and the node's member number.
+		/// cluster and the node's member number. A full cluster makes room by dropping one
+		/// offline member (it would be dropped at the next re-forming anyway), so a node that
+		/// replaces a dead one takes over its share at once.
 		fn join_cluster(node: NodeId) -> (ClusterId, u32) {
-			for (cluster, mut members) in Clusters::<T>::iter() {
+			let mut clusters: Vec<(ClusterId, BoundedVec<NodeId, T::MaxClusterSize>)> = Clusters::<T>::iter().collect();
+			clusters.sort_by_key(|(cluster, _)| *cluster);
+			for (cluster, mut members) in clusters {
+				if members.is_full() {
+					let offline = members.iter().position(|m| {
+						Nodes::<T>::get(m).is_some_and(|info| matches!(info.status, NodeStatus::Offline { .. }))
+					});
+					if let Some(position) = offline {
+						let dropped = members.remove(position);
+						Nodes::<T>::mutate(dropped, |info| {
+							if let Some(info) = info {
+								info.cluster = None;
+							}
+						});
+					}
+				}
 				if members.try_push(node).is_ok() {
 					let member = members.len() as u32 - 1;
 					Clusters::<T>::insert(cluster, members);
@@ -360,6 +400,62 @@ pub mod pallet {
 				Self::deposit_event(Event::ClusterReformed { cluster, members: members.len() as u32, dropped });
 			}
 			looked_at
+		}
+
+		/// Signs and submits a heartbeat for every registered archive key in the node's keystore.
+		pub fn send_heartbeats() {
+			use frame_system::offchain::{AppCrypto, SendSignedTransaction, Signer};
+			use sp_runtime::{traits::IdentifyAccount, RuntimeAppPublic};
+			type AppPublic<T> = <<T as Config>::AuthorityId as AppCrypto<
+				<T as frame_system::offchain::SigningTypes>::Public,
+				<T as frame_system::offchain::SigningTypes>::Signature,
+			>>::RuntimeAppPublic;
+			type GenericPublic<T> = <<T as Config>::AuthorityId as AppCrypto<
+				<T as frame_system::offchain::SigningTypes>::Public,
+				<T as frame_system::offchain::SigningTypes>::Signature,
+			>>::GenericPublic;
+			let registered: Vec<T::Public> = AppPublic::<T>::all()
+				.into_iter()
+				.map(|key| GenericPublic::<T>::from(key).into())
+				.filter(|public: &T::Public| NodeByKey::<T>::contains_key(public.clone().into_account()))
+				.collect();
+			if registered.is_empty() {
+				return;
+			}
+			let results = Signer::<T, T::AuthorityId>::all_accounts()
+				.with_filter(registered)
+				.send_signed_transaction(|account| Call::heartbeat {
+					node: NodeByKey::<T>::get(&account.id).unwrap_or_default(),
+				});
+			for (account, result) in results {
+				if result.is_err() {
+					log::warn!(target: "archive", "could not submit the heartbeat of archive key {:?}", account.id);
+				}
+			}
+		}
+
+		/// Where the archive key `key` stands (for [`runtime_api::ArchiveApi`]).
+		pub fn assignment(key: &T::AccountId) -> Option<runtime_api::Assignment> {
+			let node = NodeByKey::<T>::get(key)?;
+			let info = Nodes::<T>::get(node)?;
+			Some(runtime_api::Assignment { node, cluster: info.cluster, online: info.status == NodeStatus::Online })
+		}
+
+		/// The members of `cluster` with their addresses (for [`runtime_api::ArchiveApi`]).
+		pub fn members(cluster: ClusterId) -> Vec<runtime_api::MemberInfo> {
+			Clusters::<T>::get(cluster)
+				.unwrap_or_default()
+				.iter()
+				.filter_map(|node| {
+					let info = Nodes::<T>::get(node)?;
+					Some(runtime_api::MemberInfo {
+						node: *node,
+						zone: info.zone,
+						address: info.address,
+						online: info.status == NodeStatus::Online,
+					})
+				})
+				.collect()
 		}
 
 		/// The online members of `cluster`, in member-number order, as the holder rule sees them.

@@ -3,7 +3,10 @@
 
 use crate as pallet_archive;
 use frame_support::{derive_impl, traits::{ConstU32, ConstU64, Hooks}};
-use sp_runtime::BuildStorage;
+use sp_runtime::{
+	testing::{TestSignature, TestXt, UintAuthorityId},
+	BuildStorage,
+};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -24,7 +27,44 @@ impl frame_system::Config for Test {
 	type Block = Block;
 }
 
+impl frame_system::offchain::SigningTypes for Test {
+	type Public = UintAuthorityId;
+	type Signature = TestSignature;
+}
+
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = TestXt<RuntimeCall, ()>;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateSignedTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	fn create_signed_transaction<A: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>>(
+		call: RuntimeCall,
+		_public: UintAuthorityId,
+		account: u64,
+		_nonce: u32,
+	) -> Option<Self::Extrinsic> {
+		Some(TestXt::new_signed(call, account, (), ()))
+	}
+}
+
+/// Test keys sign as themselves.
+pub struct TestArchiveKey;
+
+impl frame_system::offchain::AppCrypto<UintAuthorityId, TestSignature> for TestArchiveKey {
+	type RuntimeAppPublic = UintAuthorityId;
+	type GenericPublic = UintAuthorityId;
+	type GenericSignature = TestSignature;
+}
+
 impl pallet_archive::Config for Test {
+	type AuthorityId = TestArchiveKey;
 	type RegisterOrigin = frame_system::EnsureSigned<u64>;
 	type Replication = ConstU32<2>;
 	type MaxClusterSize = ConstU32<3>;

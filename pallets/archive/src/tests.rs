@@ -151,3 +151,43 @@ fn only_the_operator_removes_a_node_and_its_blocks_move() {
 		Archive::do_try_state().unwrap();
 	});
 }
+
+#[test]
+fn a_new_node_takes_the_place_of_an_offline_member_in_a_full_cluster() {
+	new_test_ext().execute_with(|| {
+		let (a, b, c) = (register(1, 0), register(2, 1), register(3, 2));
+		for now in [5, 10, 15] {
+			run_to(now);
+			for node in [a, b] {
+				assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(Nodes::<Test>::get(node).unwrap().key), node));
+			}
+		}
+		assert!(matches!(Nodes::<Test>::get(c).unwrap().status, NodeStatus::Offline { .. }));
+		// The cluster is full (3) but c is offline: the newcomer replaces it instead of opening
+		// a cluster of its own, and holds its share at once.
+		let d = register(4, 3);
+		assert_eq!(Clusters::<Test>::get(0).unwrap().to_vec(), vec![a, b, d]);
+		assert_eq!(Nodes::<Test>::get(c).unwrap().cluster, None);
+		assert!(Clusters::<Test>::get(1).is_none());
+		let held_by_d = (0u8..=255).filter(|i| Archive::holders_of(0, &[*i; 32]).contains(&d)).count();
+		assert!(held_by_d > 100, "d holds about 2/3 of the blocks, held {held_by_d} of 256");
+		Archive::do_try_state().unwrap();
+		// c, heard from again, joins by rule (here: a new cluster, since 0 is full and online).
+		assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(3), c));
+		assert_eq!(Nodes::<Test>::get(c).unwrap().cluster, Some(1));
+		Archive::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn an_archive_key_is_an_account_while_registered() {
+	new_test_ext().execute_with(|| {
+		let a = register(1, 0);
+		assert_eq!(System::providers(&1), 1, "the key can sign heartbeats without funds");
+		assert_eq!(Archive::assignment(&1), Some(runtime_api::Assignment { node: a, cluster: Some(0), online: true }));
+		assert_eq!(Archive::members(0).len(), 1);
+		assert_ok!(Archive::leave(RuntimeOrigin::signed(101), a));
+		assert_eq!(System::providers(&1), 0);
+		assert_eq!(Archive::assignment(&1), None);
+	});
+}

@@ -22,6 +22,8 @@ use super::{
 	System, EXISTENTIAL_DEPOSIT, SLOT_DURATION, VERSION,
 };
 
+mod offchain;
+
 /// Share of a block's weight and length that ordinary transactions may fill; the rest is kept
 /// for operational ones (and inherents).
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -85,11 +87,29 @@ impl pallet_grandpa::Config for Runtime {
 	type EquivocationReportSystem = ();
 }
 
+parameter_types! {
+	/// Milliseconds per slot (one block per slot). Read from storage so that a chain spec may
+	/// set it in its genesis (key `twox128(":SlotDuration:")`, a SCALE `u64`): the end-to-end
+	/// archive tests use one-second slots to build long chains quickly. Never change it on a
+	/// live chain: slot numbers would jump.
+	pub storage SlotDuration: u64 = SLOT_DURATION;
+}
+
+/// Half the slot duration: the least time between two blocks' timestamps (Aura's slot duration
+/// is twice this).
+pub struct MinimumPeriod;
+
+impl frame_support::traits::Get<u64> for MinimumPeriod {
+	fn get() -> u64 {
+		SlotDuration::get() / 2
+	}
+}
+
 impl pallet_timestamp::Config for Runtime {
 	/// Milliseconds since the Unix epoch.
 	type Moment = u64;
 	type OnTimestampSet = Aura;
-	type MinimumPeriod = ConstU64<{ SLOT_DURATION / 2 }>;
+	type MinimumPeriod = MinimumPeriod;
 	type WeightInfo = ();
 }
 
@@ -197,6 +217,35 @@ impl pallet_screenings::Config for Runtime {
 	type MaxClockSkew = MaxClockSkew;
 	type MaxDuration = MaxScreeningDuration;
 	type WeightInfo = pallet_screenings::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// Each block is kept by two members of every cluster: one member may die at any time and
+	/// nothing is lost while its blocks are copied again.
+	pub const ArchiveReplication: u32 = 2;
+	/// Members per cluster at most: small enough that every member can reach every other.
+	pub const MaxArchiveClusterSize: u32 = 8;
+	/// Archive nodes registered at once, at most.
+	pub const MaxArchiveNodes: u32 = 256;
+	/// A heartbeat every two blocks (six seconds); three missed (18 s of silence) and the node is
+	/// offline, found at the next check: a dead member is detected within 24 s.
+	pub const ArchiveHeartbeatInterval: BlockNumber = 2;
+	pub const MaxMissedArchiveHeartbeats: u32 = 3;
+	/// Clusters are re-formed (offline members dropped) every hour.
+	pub const ArchiveEpochLength: BlockNumber = crate::HOURS;
+}
+
+impl pallet_archive::Config for Runtime {
+	/// Any account may run an archive node (fees and `MaxNodes` bound the registry).
+	type RegisterOrigin = frame_system::EnsureSigned<AccountId>;
+	type AuthorityId = pallet_archive::crypto::ArchiveKey;
+	type Replication = ArchiveReplication;
+	type MaxClusterSize = MaxArchiveClusterSize;
+	type MaxNodes = MaxArchiveNodes;
+	type HeartbeatInterval = ArchiveHeartbeatInterval;
+	type MaxMissedHeartbeats = MaxMissedArchiveHeartbeats;
+	type EpochLength = ArchiveEpochLength;
+	type WeightInfo = ();
 }
 
 /// Key handling for the devices pallet's benchmarks: real sr25519 keys from the host's

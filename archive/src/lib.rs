@@ -1,0 +1,26 @@
+//! # cinechain-archive
+//!
+//! The node's half of cluster-sharded archival (the chain's half is `pallets/archive`). An
+//! archive node keeps, in an archive store next to its database, exactly the finalized blocks
+//! the holder rule gives it, fetches them from the node's own database or from other members,
+//! checks each against the header hash when it is stored and when it is served, and answers
+//! queries for any block or extrinsic, forwarding to the holders what it does not hold.
+//!
+//! - [`block`]: decoding and checking a block against its header hash and extrinsics root.
+//! - [`store`]: the archive store (one file per block) and its indexes.
+//! - [`plan`]: a cluster as the chain describes it, and what this node must fetch or may drop —
+//!   plain functions of the chain's state.
+//! - [`peers`]: the JSON-RPC client members use to reach each other.
+//! - [`archive`]: the shared handle (store, chain, peers) and the answers to queries.
+//! - [`worker`]: the loop that runs on every finalized block.
+//! - [`rpc`]: the `cinearchive_*` JSON-RPC methods.
+
+pub mod archive;
+pub mod block;
+pub mod peers;
+pub mod plan;
+pub mod rpc;
+pub mod store;
+pub mod worker;
+
+pub use archive::Archive;
