@@ -7,6 +7,8 @@
 //!   the nodes involved.
 //! - [`chain`] talks to a node through subxt with types generated from the runtime metadata;
 //!   [`records`] builds screening records as projectors do.
+//! - [`cluster`] runs an archive cluster (a validator and archive members) for the archive
+//!   test and `bench-archive`.
 //!
 //! The node binary is `$CINECHAIN_NODE` if set, else `cinechain-node` in the same cargo profile
 //! directory as the test executable (`scripts/test.sh` builds it first).
@@ -14,6 +16,7 @@
 #![forbid(unsafe_op_in_unsafe_fn)]
 
 pub mod chain;
+pub mod cluster;
 pub mod records;
 
 use std::{
@@ -29,13 +32,15 @@ use std::{
 use serde_json::{json, Value};
 
 /// Fixed libp2p secret keys (ed25519, hex), so that peer ids are known before a node starts.
-pub const NODE_KEYS: [&str; 6] = [
+pub const NODE_KEYS: [&str; 8] = [
 	"0000000000000000000000000000000000000000000000000000000000000001",
 	"0000000000000000000000000000000000000000000000000000000000000002",
 	"0000000000000000000000000000000000000000000000000000000000000003",
 	"0000000000000000000000000000000000000000000000000000000000000004",
 	"0000000000000000000000000000000000000000000000000000000000000005",
 	"0000000000000000000000000000000000000000000000000000000000000006",
+	"0000000000000000000000000000000000000000000000000000000000000007",
+	"0000000000000000000000000000000000000000000000000000000000000008",
 ];
 
 /// The `cinechain-node` binary under test.

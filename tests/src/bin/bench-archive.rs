@@ -1,0 +1,122 @@
+//! `bench-archive`: the archive cluster's figures, measured on real nodes on loopback.
+//!
+//! ```text
+//! cargo run --profile release -p cinechain-e2e --bin bench-archive -- [--blocks N] [--slot-ms MS] [--members K]
+//! ```
+//! (`scripts/bench-archive.sh` builds and runs it.) It builds a chain of `N` finalized blocks
+//! (default 1,000) carrying 300-byte extrinsics on a cluster of `K` members (default 5, R = 2),
+//! then prints:
+//! - bytes each member keeps in its archive store, against all the chain's blocks (what a full
+//!   archive node keeps), and both nodes' whole data directories;
+//! - query latency of `cinearchive_block` for blocks a member holds (local) and blocks it must
+//!   forward, median and p99;
+//! - after `kill -9` of a member: seconds to its offline mark, and to R copies of every block.
+
+use std::{
+	path::Path,
+	time::{Duration, Instant},
+};
+
+use cinechain_e2e::cluster::{held, status, Cluster};
+use serde_json::json;
+
+fn arg(name: &str, default: u64) -> u64 {
+	let args: Vec<String> = std::env::args().collect();
+	args.iter()
+		.position(|a| a == name)
+		.and_then(|i| args.get(i + 1))
+		.map(|v| v.parse().unwrap_or_else(|_| panic!("{name} takes a number")))
+		.unwrap_or(default)
+}
+
+fn dir_bytes(path: &Path) -> u64 {
+	let Ok(entries) = std::fs::read_dir(path) else { return 0 };
+	entries
+		.filter_map(Result::ok)
+		.map(|e| match e.metadata() {
+			Ok(m) if m.is_dir() => dir_bytes(&e.path()),
+			Ok(m) => m.len(),
+			Err(_) => 0,
+		})
+		.sum()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+	sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn main() {
+	let blocks = arg("--blocks", 1_000) as u32;
+	let slot_ms = arg("--slot-ms", 1_000);
+	let members = arg("--members", 5) as usize;
+	let dir = tempfile::tempdir().expect("temp dir");
+	println!("bench-archive: {members} members, R = {}, {blocks} blocks, {slot_ms} ms slots", cinechain_e2e::cluster::R);
+	let start = Instant::now();
+	let mut cluster = Cluster::start(dir.path(), members, slot_ms);
+	let sent = cluster.load_until(blocks + 3);
+	println!("chain built: {} extrinsics, #{} finalized, {:.0} s", sent.len(), blocks + 3, start.elapsed().as_secs_f64());
+	cluster.wait_replicated("R copies of every block", blocks, Duration::from_secs(300));
+
+	// Storage.
+	let mut total_chain = 0u64;
+	for number in 1..=blocks {
+		let answer = cluster.validator.rpc.call("cinearchive_block", json!([number])).expect("a block");
+		total_chain += (answer["block"].as_str().expect("hex").len() as u64 - 2) / 2;
+	}
+	println!("storage: all {blocks} blocks = {total_chain} bytes (what a full archive node keeps of bodies)");
+	for (i, member) in cluster.members.iter().enumerate() {
+		let s = status(&member.node).expect("status");
+		let bytes = s["heldBytes"].as_u64().unwrap();
+		println!(
+			"  member {i}: {} blocks, {bytes} bytes = {:.1} % of the chain (goal <= R/K + 5 % = {:.1} %)",
+			s["heldBlocks"],
+			bytes as f64 * 100.0 / total_chain as f64,
+			(2.0 / members as f64 + 0.05) * 100.0
+		);
+	}
+	println!(
+		"  data directories: validator (archive of all bodies) {} bytes; member 0 (pruned bodies + its share) {} bytes",
+		dir_bytes(&dir.path().join("validator")),
+		dir_bytes(&dir.path().join("archive0"))
+	);
+
+	// Query latency, as a client on loopback sees it.
+	let member = &cluster.members[0].node;
+	let (mut local, mut forwarded) = (Vec::new(), Vec::new());
+	for round in 0..3 {
+		for number in 1..=blocks {
+			let t = Instant::now();
+			let answer = member.rpc.call("cinearchive_block", json!([number])).expect("an answer");
+			let took = t.elapsed();
+			if round == 0 {
+				continue; // warm-up
+			}
+			if answer["forwardedFrom"].is_u64() { forwarded.push(took) } else { local.push(took) }
+		}
+	}
+	local.sort();
+	forwarded.sort();
+	for (what, times) in [("local", &local), ("forwarded", &forwarded)] {
+		println!(
+			"query latency {what}: n = {}, median {:.2} ms, p99 {:.2} ms",
+			times.len(),
+			percentile(times, 0.5).as_secs_f64() * 1e3,
+			percentile(times, 0.99).as_secs_f64() * 1e3
+		);
+	}
+
+	// Death of a member.
+	let victim = members - 1;
+	let lost = held(&cluster.members[victim].node).len();
+	let at_kill = cluster.validator.finalized_number();
+	let killed = Instant::now();
+	cluster.kill(victim);
+	let detected = cluster.wait_offline(victim, killed, Duration::from_secs(300));
+	let replicated = cluster.wait_replicated("R copies after the death", at_kill, Duration::from_secs(600));
+	println!(
+		"death of member {victim} (held {lost} blocks of {at_kill}): offline after {:.1} s; every block back to R copies {:.1} s after that ({:.1} s after the kill)",
+		detected.as_secs_f64(),
+		replicated.as_secs_f64(),
+		killed.elapsed().as_secs_f64()
+	);
+}

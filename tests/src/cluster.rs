@@ -1,0 +1,258 @@
+//! An archive cluster on loopback, for the archive end-to-end test and `bench-archive`: one
+//! validator (Alice, on a copy of the `dev` chain with a shorter slot so that long chains build
+//! quickly) and archive members, each with its archive key in its keystore, registered on chain
+//! by Alice as their operator, each in a zone of its own.
+
+use std::{
+	collections::BTreeMap,
+	path::{Path, PathBuf},
+	str::FromStr,
+	time::{Duration, Instant},
+};
+
+use serde_json::{json, Value};
+use subxt_signer::{
+	sr25519::{dev, Keypair},
+	SecretUri,
+};
+
+use crate::{
+	chain::{cinechain, connect, submit, Client, Config},
+	records::bounded,
+	run_node_command, wait_for, Node, NodeConfig,
+};
+
+/// Copies of each block the runtime keeps (`ArchiveReplication`).
+pub const R: usize = 2;
+
+/// The `dev` chain spec, raw, with slots of `slot_ms` milliseconds (the runtime reads the slot
+/// duration from genesis storage, key `twox128(":SlotDuration:")`).
+pub fn chain_spec_with_slot(dir: &Path, slot_ms: u64) -> PathBuf {
+	let mut spec: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", "dev", "--raw"]))
+		.expect("build-spec prints JSON");
+	let key = format!("0x{}", hex(&sp_crypto_hashing::twox_128(b":SlotDuration:")));
+	spec["genesis"]["raw"]["top"][key] = Value::String(format!("0x{}", hex(&slot_ms.to_le_bytes())));
+	let path = dir.join("chain-spec.json");
+	std::fs::create_dir_all(dir).expect("create the cluster's directory");
+	std::fs::write(&path, spec.to_string()).expect("write the chain spec");
+	path
+}
+
+fn hex(bytes: &[u8]) -> String {
+	bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An archive member.
+pub struct Member {
+	pub node: Node,
+	/// Its number in the archive registry.
+	pub id: u32,
+	/// Whether it has been killed.
+	pub dead: bool,
+}
+
+/// A running cluster; every process is killed when it is dropped.
+pub struct Cluster {
+	dir: PathBuf,
+	spec: PathBuf,
+	pub validator: Node,
+	pub members: Vec<Member>,
+	pub rt: tokio::runtime::Runtime,
+	pub client: Client,
+}
+
+/// The archive key of member `n`.
+fn archive_key(n: usize) -> Keypair {
+	Keypair::from_uri(&SecretUri::from_str(&format!("//Archive{n}")).expect("a valid URI")).expect("a valid key")
+}
+
+impl Cluster {
+	/// Starts the validator and `members` archive members on a chain with `slot_ms` slots.
+	pub fn start(dir: &Path, members: usize, slot_ms: u64) -> Cluster {
+		let spec = chain_spec_with_slot(dir, slot_ms);
+		let spec_arg = spec.to_str().expect("utf-8 path").to_string();
+		let validator = Node::start(
+			NodeConfig::new("validator", &spec_arg, 0).args(["--alice", "--validator", "--force-authoring"]),
+			&dir.join("validator"),
+		);
+		wait_for("the validator to finalize block 1", Duration::from_secs(120), &[&validator], || {
+			validator.finalized_number() >= 1
+		});
+		let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+		let client = rt.block_on(connect(validator.rpc.port));
+		let mut cluster = Cluster { dir: dir.to_path_buf(), spec, validator, members: Vec::new(), rt, client };
+		for _ in 0..members {
+			cluster.add_member();
+		}
+		cluster
+	}
+
+	/// Starts one more archive member and registers it (zone = its index); returns its index.
+	pub fn add_member(&mut self) -> usize {
+		let n = self.members.len();
+		let name = format!("archive{n}");
+		let base = self.dir.join(&name);
+		let spec = self.spec.to_str().expect("utf-8 path").to_string();
+		let base_arg = base.to_str().expect("utf-8 path").to_string();
+		run_node_command(&[
+			"key", "insert", "--base-path", &base_arg, "--chain", &spec, "--key-type", "arch", "--scheme", "sr25519",
+			"--suri", &format!("//Archive{n}"),
+		]);
+		let node = Node::start(
+			NodeConfig::new(&name, &spec, n + 1).args([
+				"--archive".to_string(),
+				"--blocks-pruning".into(),
+				"64".into(),
+				"--bootnodes".into(),
+				self.validator.multiaddr(),
+			]),
+			&base,
+		);
+		let key: subxt::utils::AccountId32 = archive_key(n).public_key().into();
+		let register = cinechain::transactions().archive().register_node(
+			key,
+			bounded(crate::peer_id(crate::NODE_KEYS[n + 1]).as_bytes()),
+			bounded(format!("http://127.0.0.1:{}", node.rpc.port).as_bytes()),
+			n as u16,
+		);
+		let outcome = self.rt.block_on(submit(&self.client, &register, &dev::alice()));
+		let events = outcome.events();
+		let registered = events
+			.find_first::<cinechain::archive::events::NodeRegistered>()
+			.expect("decode events")
+			.expect("NodeRegistered");
+		self.members.push(Member { node, id: registered.node, dead: false });
+		let member = &self.members[n];
+		wait_for(&format!("{name} to see itself online in its cluster"), Duration::from_secs(120), &[&member.node], || {
+			status(&member.node).is_some_and(|s| s["node"].as_u64() == Some(registered.node as u64))
+		});
+		n
+	}
+
+	/// The members still running.
+	pub fn alive(&self) -> impl Iterator<Item = &Member> {
+		self.members.iter().filter(|m| !m.dead)
+	}
+
+	/// Every running node (validator first), for failure logs.
+	pub fn nodes(&self) -> Vec<&Node> {
+		std::iter::once(&self.validator).chain(self.alive().map(|m| &m.node)).collect()
+	}
+
+	/// Kills member `n` (SIGKILL).
+	pub fn kill(&mut self, n: usize) {
+		self.members[n].node.kill();
+		self.members[n].dead = true;
+	}
+
+	/// Sends screening-sized extrinsics (300-byte remarks from Alice, about two a second) until
+	/// the chain has finalized block `target`; returns their hashes.
+	pub fn load_until(&self, target: u32) -> Vec<String> {
+		let alice = dev::alice();
+		let mut nonce = self
+			.validator
+			.rpc
+			.call("system_accountNextIndex", json!([subxt::utils::AccountId32::from(alice.public_key()).to_string()]))
+			.expect("Alice's nonce")
+			.as_u64()
+			.expect("a number");
+		let mut hashes = Vec::new();
+		let mut last_report = Instant::now();
+		while self.validator.finalized_number() < target {
+			assert!(self.validator.is_running(), "the validator died:\n{}", self.validator.log_tail(40));
+			let payload: Vec<u8> = (0..300).map(|i| (nonce as usize * 31 + i) as u8).collect();
+			let remark = cinechain::transactions().system().remark(payload);
+			let params = subxt::config::DefaultExtrinsicParamsBuilder::<Config>::new().nonce(nonce).build();
+			let sent = self.rt.block_on(async {
+				let at = self.client.at_current_block().await.map_err(|e| e.to_string())?;
+				at.transactions().sign_and_submit(&remark, &alice, params).await.map_err(|e| e.to_string())
+			});
+			match sent {
+				Ok(hash) => {
+					hashes.push(format!("{hash:?}"));
+					nonce += 1;
+				},
+				Err(e) => eprintln!("remark {nonce} not sent: {e}"),
+			}
+			if last_report.elapsed() > Duration::from_secs(30) {
+				eprintln!("load: {} extrinsics, finalized #{}", hashes.len(), self.validator.finalized_number());
+				last_report = Instant::now();
+			}
+			std::thread::sleep(Duration::from_millis(400));
+		}
+		hashes
+	}
+
+	/// How many running members hold each of blocks `1..=upto`.
+	pub fn copies(&self, upto: u32) -> BTreeMap<u32, usize> {
+		let mut copies: BTreeMap<u32, usize> = (1..=upto).map(|n| (n, 0)).collect();
+		for member in self.alive() {
+			for (number, _) in held(&member.node) {
+				if let Some(count) = copies.get_mut(&number) {
+					*count += 1;
+				}
+			}
+		}
+		copies
+	}
+
+	/// Whether every block `1..=upto` is held by exactly `R` running members.
+	pub fn fully_replicated(&self, upto: u32) -> bool {
+		self.copies(upto).values().all(|c| *c == R)
+	}
+
+	/// Waits until every block `1..=upto` has exactly `R` copies among running members;
+	/// returns how long that took.
+	pub fn wait_replicated(&self, what: &str, upto: u32, timeout: Duration) -> Duration {
+		let start = Instant::now();
+		wait_for(what, timeout, &self.nodes(), || self.fully_replicated(upto));
+		start.elapsed()
+	}
+
+	/// Waits until a running member's view no longer counts member `n` online; returns how long
+	/// that took from `since`.
+	pub fn wait_offline(&self, n: usize, since: Instant, timeout: Duration) -> Duration {
+		let id = self.members[n].id as u64;
+		let watcher = self.alive().next().expect("a running member");
+		wait_for(&format!("member {n} to be marked offline"), timeout, &self.nodes(), || {
+			status(&watcher.node).is_some_and(|s| {
+				s["onlineMembers"].as_array().is_some_and(|online| online.iter().all(|m| m.as_u64() != Some(id)))
+			})
+		});
+		since.elapsed()
+	}
+
+	/// The file member `n` keeps block `number` in.
+	pub fn block_file(&self, n: usize, number: u32) -> PathBuf {
+		let blocks = self.dir.join(format!("archive{n}")).join("chains/dev/archive/blocks");
+		std::fs::read_dir(&blocks)
+			.expect("the member's archive store")
+			.filter_map(|e| e.ok().map(|e| e.path()))
+			.find(|p| p.file_name().and_then(|f| f.to_str()).is_some_and(|f| f.starts_with(&format!("{number:010}-"))))
+			.unwrap_or_else(|| panic!("member {n} holds no file for block #{number}"))
+	}
+}
+
+/// A node's `cinearchive_status` (`None` while its RPC is not up).
+pub fn status(node: &Node) -> Option<Value> {
+	node.rpc.call("cinearchive_status", json!([])).ok()
+}
+
+/// Every `(number, hash)` a node holds.
+pub fn held(node: &Node) -> Vec<(u32, String)> {
+	let mut all = Vec::new();
+	let mut from = 0u32;
+	loop {
+		let Ok(page) = node.rpc.call("cinearchive_held", json!([from, 10_000])) else { return all };
+		let blocks = page["blocks"].as_array().cloned().unwrap_or_default();
+		let done = blocks.len() < 10_000;
+		for entry in blocks {
+			let number = entry[0].as_u64().expect("a number") as u32;
+			all.push((number, entry[1].as_str().expect("a hash").to_string()));
+			from = number + 1;
+		}
+		if done {
+			return all;
+		}
+	}
+}
