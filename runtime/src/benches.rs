@@ -9,4 +9,5 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_supervisors, Supervisors]
 	[pallet_devices, Devices]
 	[pallet_screenings, Screenings]
+	[pallet_archive, Archive]
 );

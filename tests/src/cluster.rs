@@ -224,7 +224,10 @@ impl Cluster {
 
 	/// The file member `n` keeps block `number` in.
 	pub fn block_file(&self, n: usize, number: u32) -> PathBuf {
-		let blocks = self.dir.join(format!("archive{n}")).join("chains/dev/archive/blocks");
+		// <base>/chains/<chain id>/archive/blocks
+		let chains = self.dir.join(format!("archive{n}")).join("chains");
+		let chain = std::fs::read_dir(&chains).expect("the member's chains dir").next().expect("one chain").unwrap();
+		let blocks = chain.path().join("archive/blocks");
 		std::fs::read_dir(&blocks)
 			.expect("the member's archive store")
 			.filter_map(|e| e.ok().map(|e| e.path()))

@@ -39,6 +39,8 @@ pub mod holders;
 pub mod runtime_api;
 pub mod weights;
 
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -359,7 +361,7 @@ pub mod pallet {
 		}
 
 		/// Marks offline every online node silent for too long; returns how many were checked.
-		fn mark_silent_nodes(now: BlockNumberFor<T>) -> u32 {
+		pub(crate) fn mark_silent_nodes(now: BlockNumberFor<T>) -> u32 {
 			let silence = T::HeartbeatInterval::get().saturating_mul(T::MaxMissedHeartbeats::get().into());
 			let mut checked = 0;
 			let silent: Vec<(NodeId, ArchiveNode<T::AccountId, BlockNumberFor<T>>)> = Nodes::<T>::iter()
@@ -377,7 +379,7 @@ pub mod pallet {
 		}
 
 		/// Drops offline members from every cluster; returns how many nodes were looked at.
-		fn reform_clusters() -> u32 {
+		pub(crate) fn reform_clusters() -> u32 {
 			let mut looked_at = 0;
 			let clusters: Vec<(ClusterId, BoundedVec<NodeId, T::MaxClusterSize>)> = Clusters::<T>::iter().collect();
 			for (cluster, mut members) in clusters {

@@ -191,3 +191,35 @@ fn an_archive_key_is_an_account_while_registered() {
 		assert_eq!(Archive::assignment(&1), None);
 	});
 }
+
+#[test]
+fn the_offchain_worker_signs_a_heartbeat_for_each_registered_key_in_its_keystore() {
+	use codec::Decode;
+	use frame_support::traits::Hooks;
+	use sp_core::offchain::{testing, OffchainWorkerExt, TransactionPoolExt};
+	use sp_runtime::testing::UintAuthorityId;
+
+	let mut ext = new_test_ext();
+	let (offchain, _) = testing::TestOffchainExt::new();
+	let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+	ext.register_extension(OffchainWorkerExt::new(offchain));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	ext.execute_with(|| {
+		let node = register(7, 0);
+		register(8, 1);
+		// The keystore holds key 7 (registered) and key 9 (not registered): one heartbeat.
+		UintAuthorityId::set_all_keys(vec![7u64, 9]);
+		run_to(4);
+		Archive::offchain_worker(3);
+		assert!(pool_state.read().transactions.is_empty(), "no heartbeat between intervals");
+		Archive::offchain_worker(5);
+		let sent = std::mem::take(&mut pool_state.write().transactions);
+		assert_eq!(sent.len(), 1);
+		let xt = sp_runtime::testing::TestXt::<RuntimeCall, ()>::decode(&mut &sent[0][..]).unwrap();
+		assert_eq!(xt.function, RuntimeCall::Archive(Call::heartbeat { node }));
+		assert!(matches!(
+			xt.preamble,
+			sp_runtime::generic::Preamble::Signed(7, _, _)
+		));
+	});
+}

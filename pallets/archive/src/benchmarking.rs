@@ -1,0 +1,128 @@
+//! Benchmarks of the archive pallet, each at its worst case: a full registry whose clusters are
+//! all full, so that joining a cluster reads every cluster and every member.
+
+use super::*;
+use alloc::vec::Vec;
+use frame_benchmarking::v2::*;
+use frame_support::traits::{EnsureOrigin, Get};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
+use sp_runtime::traits::Saturating;
+
+fn archive_key<T: Config>(i: u32) -> T::AccountId {
+	account("archive-key", i, 0)
+}
+
+fn text(prefix: &str, i: u32) -> BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>> {
+	BoundedVec::truncate_from(alloc::format!("{prefix}{i:0>60}").into_bytes())
+}
+
+fn peer(i: u32) -> PeerId {
+	BoundedVec::truncate_from(alloc::format!("12D3KooW{i:0>44}").into_bytes())
+}
+
+/// Registers `n` nodes; returns their numbers and the operator.
+fn register<T: Config>(n: u32) -> Result<(Vec<NodeId>, T::RuntimeOrigin), BenchmarkError> {
+	let origin = T::RegisterOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+	let mut nodes = Vec::new();
+	for i in 0..n {
+		Pallet::<T>::register_node(origin.clone(), archive_key::<T>(i), peer(i), text("http://10.0.0.1:", i), (i % 7) as u16)
+			.map_err(|_| BenchmarkError::Stop("registration failed"))?;
+		nodes.push(NextNodeId::<T>::get() - 1);
+	}
+	Ok((nodes, origin))
+}
+
+/// Moves the chain past every node's silence limit.
+fn silence_all<T: Config>() -> BlockNumberFor<T> {
+	let later = frame_system::Pallet::<T>::block_number()
+		.saturating_add(T::HeartbeatInterval::get().saturating_mul((T::MaxMissedHeartbeats::get() + 2).into()));
+	frame_system::Pallet::<T>::set_block_number(later);
+	later
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn register_node() -> Result<(), BenchmarkError> {
+		let existing = T::MaxNodes::get() - 1;
+		let (_, origin) = register::<T>(existing)?;
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, archive_key::<T>(existing), peer(existing), text("http://10.0.0.2:", 0), 3);
+
+		assert_eq!(Nodes::<T>::count(), existing + 1);
+		Ok(())
+	}
+
+	#[benchmark]
+	fn heartbeat() -> Result<(), BenchmarkError> {
+		let (nodes, _) = register::<T>(T::MaxNodes::get())?;
+		// The worst heartbeat: from a node dropped while offline, which must rejoin a cluster
+		// (every other cluster full, so every cluster is read).
+		let node = *nodes.last().expect("at least one node");
+		let info = Nodes::<T>::get(node).expect("registered");
+		let cluster = info.cluster.expect("in a cluster");
+		Clusters::<T>::mutate(cluster, |members| {
+			if let Some(members) = members {
+				members.retain(|m| *m != node);
+			}
+		});
+		let now = silence_all::<T>();
+		Nodes::<T>::insert(node, ArchiveNode { cluster: None, status: NodeStatus::Offline { since: now }, ..info });
+		let key = Nodes::<T>::get(node).expect("registered").key;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(key), node);
+
+		assert_eq!(Nodes::<T>::get(node).map(|info| info.status), Some(NodeStatus::Online));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn leave() -> Result<(), BenchmarkError> {
+		let (nodes, origin) = register::<T>(T::MaxClusterSize::get())?;
+		let operator = T::RegisterOrigin::ensure_origin(origin).map_err(|_| BenchmarkError::Weightless)?;
+		let node = nodes[0];
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(operator), node);
+
+		assert!(Nodes::<T>::get(node).is_none());
+		Ok(())
+	}
+
+	/// The liveness check with `n` registered nodes, all of them silent.
+	#[benchmark]
+	fn liveness_check(n: Linear<1, { T::MaxNodes::get() }>) -> Result<(), BenchmarkError> {
+		register::<T>(n)?;
+		let now = silence_all::<T>();
+
+		#[block]
+		{
+			Pallet::<T>::mark_silent_nodes(now);
+		}
+
+		assert!(Nodes::<T>::iter().all(|(_, info)| matches!(info.status, NodeStatus::Offline { .. })));
+		Ok(())
+	}
+
+	/// Re-forming clusters holding `n` nodes, all of them offline.
+	#[benchmark]
+	fn reform_clusters(n: Linear<1, { T::MaxNodes::get() }>) -> Result<(), BenchmarkError> {
+		register::<T>(n)?;
+		let now = silence_all::<T>();
+		Pallet::<T>::mark_silent_nodes(now);
+
+		#[block]
+		{
+			Pallet::<T>::reform_clusters();
+		}
+
+		assert_eq!(Clusters::<T>::iter().count(), 0);
+		Ok(())
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
