@@ -28,7 +28,7 @@ pub struct ClusterView {
 impl ClusterView {
 	/// The members the holder rule counts.
 	pub fn online(&self) -> Vec<Member> {
-		self.members.iter().filter(|m| m.online).map(|m| Member { node: m.node, zone: m.zone }).collect()
+		pallet_archive::runtime_api::online(&self.members)
 	}
 
 	/// The members that hold the block with hash `hash`, best first.

@@ -85,7 +85,9 @@ where
 {
 	let view = archive.refresh()?;
 	let canonical = archive.canonical();
-	let plan = plan::plan(&view, &canonical, archive.store().held());
+	// Plan on a copy: queries need the store while the holder rule runs over the whole chain.
+	let held = archive.store().held().clone();
+	let plan = plan::plan(&view, &canonical, &held);
 	let mut done = Pass::default();
 	{
 		let mut store = archive.store();

@@ -462,14 +462,7 @@ pub mod pallet {
 
 		/// The online members of `cluster`, in member-number order, as the holder rule sees them.
 		pub fn online_members(cluster: ClusterId) -> Vec<holders::Member> {
-			Clusters::<T>::get(cluster)
-				.unwrap_or_default()
-				.iter()
-				.filter_map(|node| {
-					let info = Nodes::<T>::get(node)?;
-					(info.status == NodeStatus::Online).then_some(holders::Member { node: *node, zone: info.zone })
-				})
-				.collect()
+			runtime_api::online(&Self::members(cluster))
 		}
 
 		/// The members of `cluster` that hold the block with hash `hash` (see [`holders`]).

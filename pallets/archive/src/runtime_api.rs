@@ -2,7 +2,7 @@
 //! the registry, a cluster's members, and the holders of a block — so that nodes evaluate the
 //! holder rule on exactly the chain's state.
 
-use crate::{Address, ClusterId, NodeId};
+use crate::{holders::Member, Address, ClusterId, NodeId};
 use alloc::vec::Vec;
 use codec::{Codec, Decode, Encode};
 use scale_info::TypeInfo;
@@ -26,6 +26,12 @@ pub struct MemberInfo {
 	/// Where it serves archive queries (its RPC address).
 	pub address: Address,
 	pub online: bool,
+}
+
+/// The members the holder rule counts: the online ones, in member-number order. The runtime and
+/// the nodes both go through this, so they count the same members.
+pub fn online(members: &[MemberInfo]) -> Vec<Member> {
+	members.iter().filter(|m| m.online).map(|m| Member { node: m.node, zone: m.zone }).collect()
 }
 
 sp_api::decl_runtime_apis! {

@@ -227,10 +227,11 @@ parameter_types! {
 	pub const MaxArchiveClusterSize: u32 = 8;
 	/// Archive nodes registered at once, at most.
 	pub const MaxArchiveNodes: u32 = 256;
-	/// A heartbeat every two blocks (six seconds); three missed (18 s of silence) and the node is
-	/// offline, found at the next check: a dead member is detected within 24 s.
+	/// A heartbeat every two blocks (six seconds); silent for two intervals (12 s) and the node is
+	/// offline, found at the next check (every two blocks): a dead member is marked offline
+	/// 15-21 s after its last heartbeat, and members act on it once that block is finalized.
 	pub const ArchiveHeartbeatInterval: BlockNumber = 2;
-	pub const MaxMissedArchiveHeartbeats: u32 = 3;
+	pub const MaxMissedArchiveHeartbeats: u32 = 2;
 	/// Clusters are re-formed (offline members dropped) every hour.
 	pub const ArchiveEpochLength: BlockNumber = crate::HOURS;
 }
