@@ -22,9 +22,6 @@ use crate::{
 	run_node_command, wait_for, Node, NodeConfig,
 };
 
-/// Copies of each block the runtime keeps (`ArchiveReplication`).
-pub const R: usize = 2;
-
 /// The `dev` chain spec, raw, with slots of `slot_ms` milliseconds (the runtime reads the slot
 /// duration from genesis storage, key `twox128(":SlotDuration:")`).
 pub fn chain_spec_with_slot(dir: &Path, slot_ms: u64) -> PathBuf {
@@ -59,6 +56,8 @@ pub struct Cluster {
 	pub members: Vec<Member>,
 	pub rt: tokio::runtime::Runtime,
 	pub client: Client,
+	/// Copies of each block the runtime keeps (`ArchiveReplication`, read from the chain).
+	pub r: usize,
 }
 
 /// The archive key of member `n`.
@@ -80,7 +79,8 @@ impl Cluster {
 		});
 		let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
 		let client = rt.block_on(connect(validator.rpc.port));
-		let mut cluster = Cluster { dir: dir.to_path_buf(), spec, validator, members: Vec::new(), rt, client };
+		let r = replication(&validator);
+		let mut cluster = Cluster { dir: dir.to_path_buf(), spec, validator, members: Vec::new(), rt, client, r };
 		for _ in 0..members {
 			cluster.add_member();
 		}
@@ -196,9 +196,11 @@ impl Cluster {
 		copies
 	}
 
-	/// Whether every block `1..=upto` is held by exactly `R` running members.
+	/// Whether every block `1..=upto` is held by exactly `R` running members (by all of them
+	/// while fewer than `R` run).
 	pub fn fully_replicated(&self, upto: u32) -> bool {
-		self.copies(upto).values().all(|c| *c == R)
+		let r = self.r.min(self.alive().count());
+		self.copies(upto).values().all(|c| *c == r)
 	}
 
 	/// Waits until every block `1..=upto` has exactly `R` copies among running members;
@@ -209,17 +211,30 @@ impl Cluster {
 		start.elapsed()
 	}
 
-	/// Waits until a running member's view no longer counts member `n` online; returns how long
-	/// that took from `since`.
+	/// Waits until every running member's view no longer counts member `n` online; returns how
+	/// long that took from `since`.
 	pub fn wait_offline(&self, n: usize, since: Instant, timeout: Duration) -> Duration {
+		self.wait_online_is(n, false, timeout);
+		since.elapsed()
+	}
+
+	/// Waits until every running member's view counts member `n` online (`online`) or not.
+	pub fn wait_online_is(&self, n: usize, online: bool, timeout: Duration) {
 		let id = self.members[n].id as u64;
-		let watcher = self.alive().next().expect("a running member");
-		wait_for(&format!("member {n} to be marked offline"), timeout, &self.nodes(), || {
-			status(&watcher.node).is_some_and(|s| {
-				s["onlineMembers"].as_array().is_some_and(|online| online.iter().all(|m| m.as_u64() != Some(id)))
+		let what = format!("member {n} to be seen {}", if online { "online" } else { "offline" });
+		wait_for(&what, timeout, &self.nodes(), || {
+			self.alive().all(|watcher| {
+				status(&watcher.node).is_some_and(|s| {
+					s["onlineMembers"].as_array().is_some_and(|list| list.iter().any(|m| m.as_u64() == Some(id)) == online)
+				})
 			})
 		});
-		since.elapsed()
+	}
+
+	/// Starts killed member `n` again on its old base path and ports (its registered address).
+	pub fn restart(&mut self, n: usize) {
+		self.members[n].node.restart();
+		self.members[n].dead = false;
 	}
 
 	/// The file member `n` keeps block `number` in.
@@ -234,6 +249,19 @@ impl Cluster {
 			.find(|p| p.file_name().and_then(|f| f.to_str()).is_some_and(|f| f.starts_with(&format!("{number:010}-"))))
 			.unwrap_or_else(|| panic!("member {n} holds no file for block #{number}"))
 	}
+}
+
+/// Copies of each block the chain keeps (`ArchiveApi_replication` at the best block).
+fn replication(node: &Node) -> usize {
+	let answer = node.rpc.call("state_call", json!(["ArchiveApi_replication", "0x"])).expect("ArchiveApi_replication");
+	let bytes = decode_hex(answer.as_str().expect("hex"));
+	u32::from_le_bytes(bytes.try_into().expect("a u32")) as usize
+}
+
+/// Bytes from `0x`-prefixed hex.
+pub fn decode_hex(text: &str) -> Vec<u8> {
+	let text = text.trim_start_matches("0x");
+	(0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex")).collect()
 }
 
 /// A node's `cinearchive_status` (`None` while its RPC is not up).

@@ -25,7 +25,10 @@ use std::{
 	net::{TcpListener, TcpStream},
 	path::{Path, PathBuf},
 	process::{Child, Command, ExitStatus, Stdio},
-	sync::Mutex,
+	sync::{
+		atomic::{AtomicU32, Ordering},
+		Mutex,
+	},
 	time::{Duration, Instant},
 };
 
@@ -82,12 +85,36 @@ pub fn run_node_command(args: &[&str]) -> String {
 	String::from_utf8(output.stdout).expect("the node prints UTF-8")
 }
 
-/// A free TCP port on 127.0.0.1 (bound, then released for the node to take).
+/// A free TCP port on 127.0.0.1 for a node to listen on.
+///
+/// Asking the kernel for port 0 and releasing it races: two tests running at once can be handed
+/// the same port, and any process's outgoing connection may take it before the node binds it.
+/// So ports come from below the kernel's ephemeral range (which outgoing connections never
+/// use), each handed out once per test process (a counter), starting at an offset derived from
+/// the process id (so two test processes at once start far apart), and checked free by a bind.
 pub fn free_port() -> u16 {
-	TcpListener::bind("127.0.0.1:0")
-		.and_then(|listener| listener.local_addr())
-		.map(|addr| addr.port())
-		.expect("the loopback interface has free ports")
+	static NEXT: AtomicU32 = AtomicU32::new(0);
+	let (low, high) = listen_port_range();
+	let span = u32::from(high - low);
+	let start = std::process::id().wrapping_mul(2_654_435_761) % span;
+	for _ in 0..span {
+		let offset = (start + NEXT.fetch_add(1, Ordering::Relaxed)) % span;
+		let port = low + offset as u16;
+		if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+			return port;
+		}
+	}
+	panic!("no free port on 127.0.0.1 in {low}..{high}");
+}
+
+/// The ports [`free_port`] hands out: the 12,000 below the kernel's ephemeral range.
+fn listen_port_range() -> (u16, u16) {
+	let ephemeral_low = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range")
+		.ok()
+		.and_then(|text| text.split_whitespace().next()?.parse::<u16>().ok())
+		.unwrap_or(32_768);
+	let high = ephemeral_low.max(13_024);
+	(high - 12_000, high)
 }
 
 /// The libp2p peer id that `node_key` gives a node.
