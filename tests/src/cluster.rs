@@ -35,7 +35,8 @@ pub fn chain_spec_with_slot(dir: &Path, slot_ms: u64) -> PathBuf {
 	path
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// `bytes` as lower-case hex, without a prefix.
+pub fn hex(bytes: &[u8]) -> String {
 	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -24,7 +24,7 @@ use std::{
 };
 
 use cinechain_e2e::{
-	cluster::{decode_hex, held, Cluster},
+	cluster::{decode_hex, held, hex, Cluster},
 	wait_for,
 };
 use codec::{Decode, Encode};
@@ -50,10 +50,6 @@ fn runtime_holders(cluster: &Cluster, hash: &str) -> Vec<u32> {
 		.call("state_call", json!(["ArchiveApi_holders", format!("0x{}", hex(&args)), at]))
 		.expect("ArchiveApi_holders");
 	Vec::<u32>::decode(&mut &decode_hex(answer.as_str().expect("hex"))[..]).expect("a Vec<u32>")
-}
-
-fn hex(bytes: &[u8]) -> String {
-	bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Asks member `member` for block `number` and checks the answer is the chain's block.
