@@ -200,6 +200,20 @@ impl Agent {
 						problems.report("this device has used its record quota for the current period; waiting".into());
 						idle(wake, BLOCKED_POLL * 5).await;
 					},
+					// The chain refuses these records as they are (the pool applies the call's
+					// rules): say so and try again later; what the technician must do about a
+					// record that can never pass is for `status` to tell.
+					Some(
+						code @ (refusal::EMPTY_BATCH |
+						refusal::BROKEN_HASH_CHAIN |
+						refusal::BAD_TIMES |
+						refusal::RECORD_IN_FUTURE |
+						refusal::WRONG_VENUE |
+						refusal::BAD_RECORD),
+					) => {
+						problems.report(format!("the chain refuses records #{first}..#{last} (refusal code {code}); retrying later"));
+						idle(wake, BLOCKED_POLL).await;
+					},
 					_ => {
 						failures += 1;
 						log(format!("records #{first}..#{last} not accepted ({message}); retrying"));

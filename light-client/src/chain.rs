@@ -87,6 +87,13 @@ pub mod refusal {
 	pub const REGISTRATION_REFUSED: u8 = 3;
 	pub const KEY_ROTATION_REFUSED: u8 = 4;
 	pub const ALREADY_RECORDED: u8 = 5;
+	pub const EMPTY_BATCH: u8 = 6;
+	pub const BROKEN_HASH_CHAIN: u8 = 7;
+	pub const BAD_TIMES: u8 = 8;
+	pub const RECORD_IN_FUTURE: u8 = 9;
+	pub const WRONG_VENUE: u8 = 10;
+	pub const BAD_RECORD: u8 = 11;
+	pub const HEARTBEAT_TOO_SOON: u8 = 12;
 
 	/// The custom refusal code in a refusal message, if it has one. A full node's pool says
 	/// "Invalid transaction with custom error: N"; smoldot, which validates a transaction itself
@@ -112,15 +119,34 @@ pub mod refusal {
 	#[test]
 	fn the_codes_are_the_runtimes() {
 		use cinechain_primitives::refusal as runtime;
-		assert_eq!(
-			[NOT_ACTIVE_DEVICE, OVER_QUOTA, REGISTRATION_REFUSED, KEY_ROTATION_REFUSED, ALREADY_RECORDED],
-			[
-				runtime::NOT_ACTIVE_DEVICE,
-				runtime::OVER_QUOTA,
-				runtime::REGISTRATION_REFUSED,
-				runtime::KEY_ROTATION_REFUSED,
-				runtime::ALREADY_RECORDED
-			]
-		);
+		let mirrored = [
+			NOT_ACTIVE_DEVICE,
+			OVER_QUOTA,
+			REGISTRATION_REFUSED,
+			KEY_ROTATION_REFUSED,
+			ALREADY_RECORDED,
+			EMPTY_BATCH,
+			BROKEN_HASH_CHAIN,
+			BAD_TIMES,
+			RECORD_IN_FUTURE,
+			WRONG_VENUE,
+			BAD_RECORD,
+			HEARTBEAT_TOO_SOON,
+		];
+		let runtimes = [
+			runtime::NOT_ACTIVE_DEVICE,
+			runtime::OVER_QUOTA,
+			runtime::REGISTRATION_REFUSED,
+			runtime::KEY_ROTATION_REFUSED,
+			runtime::ALREADY_RECORDED,
+			runtime::EMPTY_BATCH,
+			runtime::BROKEN_HASH_CHAIN,
+			runtime::BAD_TIMES,
+			runtime::RECORD_IN_FUTURE,
+			runtime::WRONG_VENUE,
+			runtime::BAD_RECORD,
+			runtime::HEARTBEAT_TOO_SOON,
+		];
+		assert_eq!(mirrored, runtimes);
 	}
 }

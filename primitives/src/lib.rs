@@ -162,14 +162,44 @@ pub mod refusal {
 	/// The device has used up its quota of records for the current period.
 	pub const OVER_QUOTA: u8 = 2;
 	/// A registration request that cannot be taken: the key is already known, the device
-	/// information is malformed, or too many requests wait for registrars.
+	/// information is malformed, the cinema already has as many requests waiting as it may, or
+	/// this block already takes as many requests as one block may.
 	pub const REGISTRATION_REFUSED: u8 = 3;
-	/// A key rotation that cannot be taken: the new key is already known, or the device rotated
-	/// too recently.
+	/// A key rotation that cannot be taken: the new key is already known, its proof does not
+	/// verify, or the device rotated too recently.
 	pub const KEY_ROTATION_REFUSED: u8 = 4;
 	/// The record (the first of a batch) is already on chain: a resubmission, which needs
 	/// nothing more.
 	pub const ALREADY_RECORDED: u8 = 5;
+	/// A `record_screenings` batch with no record in it.
+	pub const EMPTY_BATCH: u8 = 6;
+	/// A record's `prev_hash` is not the hash of the record before it (on chain, or earlier in
+	/// the batch), or a batch skips a sequence number.
+	pub const BROKEN_HASH_CHAIN: u8 = 7;
+	/// A record ends before it starts, or lasts longer than any screening may.
+	pub const BAD_TIMES: u8 = 8;
+	/// A record ends too far ahead of the chain's clock. Not permanent: the same record is
+	/// taken once the chain's clock has caught up.
+	pub const RECORD_IN_FUTURE: u8 = 9;
+	/// A record's venue is not the device's cinema.
+	pub const WRONG_VENUE: u8 = 10;
+	/// A record names no film, or its location is not on Earth.
+	pub const BAD_RECORD: u8 = 11;
+	/// An archive node's heartbeat when the node has already sent one in this interval.
+	pub const HEARTBEAT_TOO_SOON: u8 = 12;
+}
+
+/// Transaction-pool priorities of feeless transactions. Paid transactions get theirs from their
+/// tip (0 without one), so a record from a projector is never left waiting behind a flood of
+/// anything else; each of these kinds is bounded per signer by its own pool check.
+pub mod priority {
+	use sp_runtime::transaction_validity::TransactionPriority;
+
+	/// Screening records (a device's quota bounds them).
+	pub const RECORD: TransactionPriority = 1 << 20;
+	/// Archive heartbeats (one per node per interval): a late heartbeat marks a live member
+	/// offline and moves its blocks.
+	pub const HEARTBEAT: TransactionPriority = 1 << 20;
 }
 
 #[cfg(test)]

@@ -131,16 +131,20 @@ pub type Block = generic::Block<Header, UncheckedExtrinsic>;
 /// The checks every transaction carries, in this order. Wallets (Polkadot-JS, subxt) read this
 /// list from the metadata.
 ///
-/// Two are cinechain's own, so that projectors (whose accounts hold no money) can use the chain
-/// and cannot flood it:
-/// - `CheckScreening` refuses, already in the transaction pool, screening records from a key
-///   that is not an active device or from a device over its quota; it runs before the nonce
-///   check so that an unknown key gets that clear reason.
+/// Three are cinechain's own, so that projectors and archive nodes (whose accounts hold no
+/// money) can use the chain and cannot flood it. Each applies, in the transaction pool and again
+/// when a block is built, the rules its calls apply, so that a feeless transaction that enters
+/// a block never fails there (`pallets/README.md`, "Nothing free that only fails"):
+/// - `CheckScreening`: screening records, against the device's state, quota and chain of
+///   records; it runs before the nonce check so that an unknown key gets that clear reason.
+/// - `CheckHeartbeat`: one feeless heartbeat per archive node per interval.
 /// - `pallet_devices::CheckNonce` is `frame_system::CheckNonce` with one exception: a fresh
-///   device key (an account that does not exist yet) may send its registration request.
+///   device key (an account that does not exist yet) may send its registration request. It
+///   also judges registration requests and key rotations.
 ///
-/// Calls marked `feeless_if` (screening records from active devices, a device's own requests)
-/// skip the fee through `SkipCheckIfFeeless`; every other call pays as usual.
+/// Calls marked `feeless_if` (screening records and key rotations of active devices,
+/// registration requests, a node's own heartbeat) skip the fee through `SkipCheckIfFeeless`;
+/// every other call pays as usual.
 pub type TxExtension = (
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
@@ -148,6 +152,7 @@ pub type TxExtension = (
 	frame_system::CheckGenesis<Runtime>,
 	frame_system::CheckEra<Runtime>,
 	pallet_screenings::CheckScreening<Runtime>,
+	pallet_archive::CheckHeartbeat<Runtime>,
 	pallet_devices::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
 	pallet_skip_feeless_payment::SkipCheckIfFeeless<
@@ -157,6 +162,25 @@ pub type TxExtension = (
 	frame_metadata_hash_extension::CheckMetadataHash<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );
+
+/// The extensions of a transaction with nonce `nonce` and lifetime `era`, no tip, no metadata
+/// hash: what the runtime's own transactions (offchain workers) and the tests sign.
+pub fn tx_extension(nonce: Nonce, era: generic::Era) -> TxExtension {
+	(
+		frame_system::CheckNonZeroSender::new(),
+		frame_system::CheckSpecVersion::new(),
+		frame_system::CheckTxVersion::new(),
+		frame_system::CheckGenesis::new(),
+		frame_system::CheckEra::from(era),
+		pallet_screenings::CheckScreening::new(),
+		pallet_archive::CheckHeartbeat::new(),
+		pallet_devices::CheckNonce::from(nonce),
+		frame_system::CheckWeight::new(),
+		pallet_transaction_payment::ChargeTransactionPayment::from(0).into(),
+		frame_metadata_hash_extension::CheckMetadataHash::new(false),
+		frame_system::WeightReclaim::new(),
+	)
+}
 
 /// An extrinsic as it arrives: encoded call, optional signer and signature, extensions.
 pub type UncheckedExtrinsic =

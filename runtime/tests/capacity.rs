@@ -7,7 +7,7 @@
 //! Run `cargo test -p cinechain-runtime --test capacity -- --nocapture` to see the figures.
 
 use cinechain_runtime::{
-	configs::{MaxScreeningBatch, RuntimeBlockLength, RuntimeBlockWeights},
+	configs::{ArchiveHeartbeatInterval, MaxArchiveNodes, MaxScreeningBatch, RuntimeBlockLength, RuntimeBlockWeights},
 	Runtime, RuntimeCall, TxExtension, UncheckedExtrinsic,
 };
 use frame_support::{
@@ -42,19 +42,7 @@ fn typical_record(seq: u64) -> ScreeningRecord {
 
 /// The extensions a projector's transaction carries (a mortal era, nonce in the thousands).
 fn extensions() -> TxExtension {
-	(
-		frame_system::CheckNonZeroSender::new(),
-		frame_system::CheckSpecVersion::new(),
-		frame_system::CheckTxVersion::new(),
-		frame_system::CheckGenesis::new(),
-		frame_system::CheckEra::from(Era::mortal(256, 1_000)),
-		pallet_screenings::CheckScreening::new(),
-		pallet_devices::CheckNonce::from(5_000),
-		frame_system::CheckWeight::new(),
-		pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0).into(),
-		frame_metadata_hash_extension::CheckMetadataHash::new(false),
-		frame_system::WeightReclaim::new(),
-	)
+	cinechain_runtime::tx_extension(5_000, Era::mortal(256, 1_000))
 }
 
 fn signed(call: RuntimeCall) -> UncheckedExtrinsic {
@@ -108,4 +96,56 @@ fn screening_extrinsics_fit_blocks_with_room() {
 	assert!(batch_by_weight >= 1 && batch_by_length >= 1, "a full batch must fit in one block");
 	assert!(records_single >= 100, "a block must take at least a hundred single records, got {records_single}");
 	assert!(records_batched >= records_single, "batching must not lower a block's capacity");
+}
+
+/// 256 archive nodes (the registry's bound) heartbeat once per interval each, spread over the
+/// interval's blocks by node number, each charged the common case after its refund: what is
+/// left of a block for screening records.
+#[test]
+fn records_keep_most_of_a_block_while_every_archive_node_heartbeats() {
+	use pallet_archive::WeightInfo as _;
+	let nodes = <MaxArchiveNodes as Get<u32>>::get() as u64;
+	let per_block = nodes.div_ceil(<ArchiveHeartbeatInterval as Get<u32>>::get() as u64);
+	let heartbeat = signed(RuntimeCall::Archive(pallet_archive::Call::heartbeat { node: 7 }));
+	let info = heartbeat.get_dispatch_info();
+	let base = RuntimeBlockWeights::get().get(DispatchClass::Normal).base_extrinsic;
+	let charged = pallet_archive::weights::SubstrateWeight::<Runtime>::heartbeat_in_cluster() + info.extension_weight + base;
+	let worst = info.total_weight() + base;
+
+	let weights = RuntimeBlockWeights::get();
+	let normal = weights.get(DispatchClass::Normal);
+	let max = normal.max_total.unwrap_or(weights.max_block) - weights.base_block;
+	let left = max.saturating_sub(charged.saturating_mul(per_block));
+
+	let one = signed(RuntimeCall::Screenings(pallet_screenings::Call::record_screening { record: typical_record(1) }));
+	let (_, one_time, one_proof) = cost(&one);
+	let alone = (max.ref_time() / one_time).min(max.proof_size() / one_proof);
+	let beside = (left.ref_time() / one_time).min(left.proof_size() / one_proof);
+	println!(
+		"heartbeat charged {} ps (call {} ps, extensions {} ps, base {} ps; worst case {} ps before the refund)",
+		charged.ref_time(),
+		pallet_archive::weights::SubstrateWeight::<Runtime>::heartbeat_in_cluster().ref_time(),
+		info.extension_weight.ref_time(),
+		base.ref_time(),
+		worst.ref_time(),
+	);
+	println!(
+		"{nodes} archive nodes: {per_block} heartbeats per block use {:.1} % of its normal weight; single records per block: {alone} alone, {beside} beside them",
+		100.0 * (charged.ref_time() * per_block) as f64 / max.ref_time() as f64
+	);
+	assert!(beside * 100 >= alone * 85, "heartbeats must leave at least 85 % of a block to records ({beside} of {alone})");
+	assert!(worst.all_lte(max), "even a worst-case heartbeat fits a block");
+}
+
+/// Every pallet's weights are the benchmarked ones, not the test weights `()` (which for the
+/// archive pallet once carried no proof size): the configured types are compared.
+#[test]
+fn every_pallet_uses_its_benchmarked_weights() {
+	fn same<A: 'static, B: 'static>() -> bool {
+		core::any::TypeId::of::<A>() == core::any::TypeId::of::<B>()
+	}
+	assert!(same::<<Runtime as pallet_archive::Config>::WeightInfo, pallet_archive::weights::SubstrateWeight<Runtime>>());
+	assert!(same::<<Runtime as pallet_devices::Config>::WeightInfo, pallet_devices::weights::SubstrateWeight<Runtime>>());
+	assert!(same::<<Runtime as pallet_screenings::Config>::WeightInfo, pallet_screenings::weights::SubstrateWeight<Runtime>>());
+	assert!(same::<<Runtime as pallet_supervisors::Config>::WeightInfo, pallet_supervisors::weights::SubstrateWeight<Runtime>>());
 }

@@ -2,9 +2,10 @@
 //!
 //! A fresh projector key with no balance requests registration, the demo registrar (Bob)
 //! approves it, the projector records screenings without paying fees, the demo supervisor
-//! (Charlie) flags one; then every way a record can be refused is tried: an unregistered key and
-//! an over-quota device are refused by the transaction pool, a record out of sequence fails with
-//! the pallet's error, and a suspended device is refused by the pool.
+//! (Charlie) flags one; then every way a record can be refused is tried, and each is refused by
+//! the transaction pool with its own code, never included to fail: an unregistered key, a
+//! resubmission, a broken hash chain, an empty batch, a record from the future, an over-quota
+//! batch, a suspended device.
 
 use std::time::Duration;
 
@@ -24,7 +25,9 @@ use cinechain_e2e::{
 	records::{bounded, record_hash, screening_at, DEMO_CINEMA, DEMO_REGION},
 	wait_for, Node, NodeConfig,
 };
-use cinechain_primitives::refusal::{ALREADY_RECORDED, NOT_ACTIVE_DEVICE, OVER_QUOTA};
+use cinechain_primitives::refusal::{
+	ALREADY_RECORDED, BROKEN_HASH_CHAIN, EMPTY_BATCH, NOT_ACTIVE_DEVICE, OVER_QUOTA, RECORD_IN_FUTURE,
+};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::{dev, Keypair};
 
@@ -165,14 +168,19 @@ async fn projector_lifecycle_on_a_dev_node() {
 	let outcome = submit(&client, &cinechain::transactions().screenings().record_screening(last), &projector).await;
 	expect_refused(outcome, ALREADY_RECORDED, "a record already on chain");
 
-	// 7. A record that skips a sequence number is included and fails with the pallet's error,
-	//    changing nothing.
-	let outcome = submit(&client, &cinechain::transactions().screenings().record_screening(screening(5, prev_hash)), &projector).await;
-	match outcome {
-		Outcome::FailedWith { pallet, error } => assert_eq!((pallet.as_str(), error.as_str()), ("Screenings", "SequenceGap")),
-		other => panic!("a record out of sequence: expected Screenings::SequenceGap, got {other:?}"),
-	}
-	assert_eq!(head(&client, device).await.last_seq, 3, "a failed record changes no head");
+	// 7. Records the call would refuse never reach a block, so none can fail there for free:
+	//    a record that does not build on the device's last one, an empty batch, a record that
+	//    ends far ahead of the chain's clock. Each is refused by the pool with its own code.
+	let outcome = submit(&client, &cinechain::transactions().screenings().record_screening(screening(4, [1; 32])), &projector).await;
+	expect_refused(outcome, BROKEN_HASH_CHAIN, "a record whose prev_hash is not the last record's hash");
+	let outcome = submit(&client, &cinechain::transactions().screenings().record_screenings(BoundedVec(vec![])), &projector).await;
+	expect_refused(outcome, EMPTY_BATCH, "an empty batch");
+	let mut future = screening(4, prev_hash);
+	future.started_at += 86_400_000;
+	future.ended_at += 86_400_000;
+	let outcome = submit(&client, &cinechain::transactions().screenings().record_screening(future), &projector).await;
+	expect_refused(outcome, RECORD_IN_FUTURE, "a record ending a day ahead of the chain's clock");
+	assert_eq!(head(&client, device).await.last_seq, 3, "refused records change no head");
 
 	// 8. The quota: fill it with a batch, then one more batch is refused by the pool.
 	let quota = client

@@ -80,6 +80,23 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// The common heartbeat: an online member of a cluster.
+	#[benchmark]
+	fn heartbeat_in_cluster() -> Result<(), BenchmarkError> {
+		let (nodes, _) = register::<T>(T::MaxNodes::get())?;
+		let node = *nodes.last().expect("at least one node");
+		let key = Nodes::<T>::get(node).expect("registered").key;
+		silence_all::<T>();
+
+		#[block]
+		{
+			Pallet::<T>::heartbeat(RawOrigin::Signed(key).into(), node).map_err(|e| e.error)?;
+		}
+
+		assert_eq!(Nodes::<T>::get(node).map(|info| info.last_heartbeat), Some(frame_system::Pallet::<T>::block_number()));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn leave() -> Result<(), BenchmarkError> {
 		let (nodes, origin) = register::<T>(T::MaxClusterSize::get())?;

@@ -17,14 +17,17 @@
 //!   [`Config::HeartbeatInterval`] blocks, signed by its archive key (feeless for a registered
 //!   key). A member silent for [`Config::MaxMissedHeartbeats`] intervals is marked offline by the
 //!   chain itself (`NodeOffline`), and the blocks it held get new holders: the holder rule counts
-//!   only online members.
+//!   only online members. A node's key gets one feeless heartbeat per interval: the
+//!   [`CheckHeartbeat`] transaction extension refuses any other in the pool, and a heartbeat
+//!   is charged what the common case (an online member) costs.
 //! - **Holders.** [`Pallet::holders_of`] answers which `R` online members of a cluster keep the
 //!   block with a given hash — rendezvous hashing with distinct zones first (see [`holders`] for
 //!   why this rule).
 //!
 //! - **Heartbeats from the offchain worker.** [`Hooks::offchain_worker`] signs a `heartbeat` with
 //!   every archive key ([`crypto::KEY_TYPE`]) in the node's keystore whose node is registered,
-//!   once per interval. The archive key becomes an account at registration (the pallet gives it
+//!   once per interval, at a block of the interval set by the node's number (so that many
+//!   nodes' heartbeats spread over the interval). The archive key becomes an account at registration (the pallet gives it
 //!   a provider reference), so it needs no funds: the heartbeat is feeless for it.
 //! - **Runtime API.** [`runtime_api::ArchiveApi`] gives nodes their assignment, a cluster's
 //!   members and the holders of a block; the node's archive worker (`archive/` in the repository)
@@ -34,6 +37,7 @@
 
 extern crate alloc;
 
+mod check_heartbeat;
 pub mod crypto;
 pub mod holders;
 pub mod runtime_api;
@@ -46,6 +50,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use check_heartbeat::CheckHeartbeat;
 pub use holders::{Member, NodeId};
 pub use pallet::*;
 pub use weights::WeightInfo;
@@ -212,9 +217,7 @@ pub mod pallet {
 
 		/// Sends this node's heartbeats (see [`Pallet::send_heartbeats`]).
 		fn offchain_worker(now: BlockNumberFor<T>) {
-			if (now % T::HeartbeatInterval::get()).is_zero() {
-				Self::send_heartbeats();
-			}
+			Self::send_heartbeats(now);
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -271,6 +274,9 @@ pub mod pallet {
 
 		/// A node's heartbeat, sent by its offchain worker every [`Config::HeartbeatInterval`]
 		/// blocks. Brings an offline node back online, and a dropped one back into a cluster.
+		/// One per node per interval (the pool refuses others, see [`CheckHeartbeat`]). Charged
+		/// at most the cost of rejoining a cluster, refunded to the common case's cost when the
+		/// node is already in one.
 		///
 		/// Origin: signed by the node's archive key; feeless for it.
 		#[pallet::call_index(1)]
@@ -278,12 +284,13 @@ pub mod pallet {
 		#[pallet::feeless_if(|origin: &OriginFor<T>, node: &NodeId| -> bool {
 			ensure_signed(origin.clone()).is_ok_and(|who| NodeByKey::<T>::get(&who) == Some(*node))
 		})]
-		pub fn heartbeat(origin: OriginFor<T>, node: NodeId) -> DispatchResult {
+		pub fn heartbeat(origin: OriginFor<T>, node: NodeId) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			let mut info = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			ensure!(info.key == who, Error::<T>::NotNodeKey);
 			info.last_heartbeat = frame_system::Pallet::<T>::block_number();
-			if info.cluster.is_none() {
+			let rejoins = info.cluster.is_none();
+			if rejoins {
 				let (cluster, member) = Self::join_cluster(node);
 				info.cluster = Some(cluster);
 				Self::deposit_event(Event::NodeJoined { node, cluster, member });
@@ -293,7 +300,7 @@ pub mod pallet {
 				Self::deposit_event(Event::NodeBackOnline { node, cluster: info.cluster });
 			}
 			Nodes::<T>::insert(node, info);
-			Ok(())
+			Ok(if rejoins { None } else { Some(T::WeightInfo::heartbeat_in_cluster()) }.into())
 		}
 
 		/// Removes a node from the registry and its cluster; its blocks move to other members.
@@ -360,6 +367,12 @@ pub mod pallet {
 			(cluster, 0)
 		}
 
+		/// Whether blocks `a` and `b` fall in the same heartbeat interval.
+		pub fn same_interval(a: BlockNumberFor<T>, b: BlockNumberFor<T>) -> bool {
+			let interval = T::HeartbeatInterval::get();
+			a / interval == b / interval
+		}
+
 		/// Marks offline every online node silent for too long; returns how many were checked.
 		pub(crate) fn mark_silent_nodes(now: BlockNumberFor<T>) -> u32 {
 			let silence = T::HeartbeatInterval::get().saturating_mul(T::MaxMissedHeartbeats::get().into());
@@ -404,8 +417,16 @@ pub mod pallet {
 			looked_at
 		}
 
-		/// Signs and submits a heartbeat for every registered archive key in the node's keystore.
-		pub fn send_heartbeats() {
+		/// Whether node `node` sends its heartbeat at block `now`: once per interval, at a block
+		/// that depends on its number, so that a full registry's heartbeats spread evenly over
+		/// the interval's blocks instead of all landing in one.
+		pub fn heartbeat_due(node: NodeId, now: BlockNumberFor<T>) -> bool {
+			(now.saturating_add(node.into()) % T::HeartbeatInterval::get()).is_zero()
+		}
+
+		/// Signs and submits a heartbeat for every registered archive key in the node's keystore
+		/// whose node is due at block `now` ([`Pallet::heartbeat_due`]).
+		pub fn send_heartbeats(now: BlockNumberFor<T>) {
 			use frame_system::offchain::{AppCrypto, SendSignedTransaction, Signer};
 			use sp_runtime::{traits::IdentifyAccount, RuntimeAppPublic};
 			type AppPublic<T> = <<T as Config>::AuthorityId as AppCrypto<
@@ -419,7 +440,9 @@ pub mod pallet {
 			let registered: Vec<T::Public> = AppPublic::<T>::all()
 				.into_iter()
 				.map(|key| GenericPublic::<T>::from(key).into())
-				.filter(|public: &T::Public| NodeByKey::<T>::contains_key(public.clone().into_account()))
+				.filter(|public: &T::Public| {
+					NodeByKey::<T>::get(public.clone().into_account()).is_some_and(|node| Self::heartbeat_due(node, now))
+				})
 				.collect();
 			if registered.is_empty() {
 				return;
@@ -471,8 +494,8 @@ pub mod pallet {
 		}
 
 		/// The registry's invariants: every key maps to its node and back; every cluster member
-		/// is a registered node that names that cluster; no node is in two clusters.
-		#[cfg(any(feature = "try-runtime", test))]
+		/// is a registered node that names that cluster; no node is in two clusters. Also run by the
+		/// runtime fuzzer after every block.
 		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 			for (node, info) in Nodes::<T>::iter() {
 				ensure!(NodeByKey::<T>::get(&info.key) == Some(node), "a node's key does not map back to it");

@@ -99,6 +99,77 @@ fn a_silent_member_goes_offline_and_its_blocks_move_to_the_others() {
 	});
 }
 
+mod heartbeat_gate {
+	use super::*;
+	use cinechain_primitives::refusal;
+	use frame_support::{dispatch::GetDispatchInfo, weights::Weight};
+	use sp_runtime::{
+		traits::DispatchTransaction,
+		transaction_validity::{InvalidTransaction, TransactionSource, ValidTransaction},
+	};
+
+	fn pool(key: u64, node: NodeId) -> Result<ValidTransaction, sp_runtime::transaction_validity::TransactionValidityError> {
+		let call = RuntimeCall::Archive(Call::heartbeat { node });
+		CheckHeartbeat::<Test>::new()
+			.validate_only(RuntimeOrigin::signed(key), &call, &call.get_dispatch_info(), 0, TransactionSource::External, 0)
+			.map(|(validity, _, _)| validity)
+	}
+
+	/// A heartbeat as a block includes it: the gate, then the call; the weight it is charged.
+	fn include(key: u64, node: NodeId) -> Result<Weight, sp_runtime::transaction_validity::TransactionValidityError> {
+		let call = RuntimeCall::Archive(Call::heartbeat { node });
+		let info = call.get_dispatch_info();
+		CheckHeartbeat::<Test>::new().dispatch_transaction(RuntimeOrigin::signed(key), call, &info, 0, 0).map(|result| {
+			let post = result.expect("the gate let it in, so it succeeds");
+			post.calc_actual_weight(&info)
+		})
+	}
+
+	#[test]
+	fn one_heartbeat_per_node_per_interval() {
+		new_test_ext().execute_with(|| {
+			let node = register(1, 0);
+			let too_soon: Result<ValidTransaction, _> = Err(InvalidTransaction::Custom(refusal::HEARTBEAT_TOO_SOON).into());
+			assert_eq!(pool(1, node), too_soon, "registration counts as this interval's heartbeat");
+			run_to(5);
+			let first = pool(1, node).expect("a new interval");
+			assert!(first.priority > 0);
+			assert_eq!(pool(1, node).unwrap().provides, first.provides, "the pool keeps one per interval");
+			assert!(include(1, node).is_ok());
+			assert_eq!(pool(1, node), too_soon);
+			assert_eq!(include(1, node), Err(InvalidTransaction::Custom(refusal::HEARTBEAT_TOO_SOON).into()), "a block refuses it too");
+			run_to(10);
+			let next = pool(1, node).expect("the next interval");
+			assert_ne!(next.provides, first.provides);
+		});
+	}
+
+	#[test]
+	fn heartbeats_that_pay_are_not_limited_here() {
+		new_test_ext().execute_with(|| {
+			let node = register(1, 0);
+			register(2, 0);
+			// Key 2 sending node 1's heartbeat is not feeless: it pays, and fails at dispatch.
+			assert_eq!(pool(2, node), Ok(ValidTransaction::default()));
+			let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+			assert!(CheckHeartbeat::<Test>::new()
+				.validate_only(RuntimeOrigin::signed(1), &remark, &remark.get_dispatch_info(), 0, TransactionSource::External, 0)
+				.is_ok());
+		});
+	}
+
+	#[test]
+	fn a_member_s_heartbeat_is_charged_the_common_case() {
+		new_test_ext().execute_with(|| {
+			let node = register(1, 0);
+			run_to(5);
+			let charged = include(1, node).unwrap();
+			assert_eq!(charged, <() as WeightInfo>::heartbeat_in_cluster());
+			assert!(charged.all_lt(<() as WeightInfo>::heartbeat()));
+		});
+	}
+}
+
 #[test]
 fn heartbeats_must_come_from_the_nodes_own_key() {
 	new_test_ext().execute_with(|| {
@@ -221,5 +292,12 @@ fn the_offchain_worker_signs_a_heartbeat_for_each_registered_key_in_its_keystore
 			xt.preamble,
 			sp_runtime::generic::Preamble::Signed(7, _, _)
 		));
+		// Node 1 sends one block earlier in each interval: heartbeats spread over the interval.
+		UintAuthorityId::set_all_keys(vec![7u64, 8]);
+		Archive::offchain_worker(9);
+		let sent = std::mem::take(&mut pool_state.write().transactions);
+		assert_eq!(sent.len(), 1);
+		let xt = sp_runtime::testing::TestXt::<RuntimeCall, ()>::decode(&mut &sent[0][..]).unwrap();
+		assert_eq!(xt.function, RuntimeCall::Archive(Call::heartbeat { node: 1 }));
 	});
 }

@@ -33,8 +33,10 @@ fn official<T: Config>(role: Role) -> T::AccountId {
 /// A device in status `Requested` under a fresh key.
 fn requested<T: Config>() -> (DeviceId, T::AccountId) {
 	let key = T::BenchmarkHelper::new_key();
-	let id = DevicesPallet::<T>::insert_device(key.clone(), longest_info(), DeviceStatus::Requested);
-	PendingRequests::<T>::mutate(|n| *n += 1);
+	let info = longest_info();
+	let cinema = info.place.cinema;
+	let id = DevicesPallet::<T>::insert_device(key.clone(), info, DeviceStatus::Requested);
+	DevicesPallet::<T>::open_request(id, cinema);
 	(id, key)
 }
 
@@ -50,8 +52,12 @@ mod benchmarks {
 
 	#[benchmark]
 	fn request_registration() {
-		// The queue one short of full: the fullest state a request still gets through.
-		PendingRequests::<T>::put(T::MaxPendingRequests::get().saturating_sub(1));
+		// The cinema's queue and the block's list one short of full: the fullest state a
+		// request still gets through.
+		RequestsAt::<T>::insert(longest_info().place.cinema, T::MaxRequestsPerCinema::get().saturating_sub(1));
+		let due = DevicesPallet::<T>::expiry_of_new_request();
+		let others = (1..T::MaxRequestsPerBlock::get()).map(|i| u64::MAX - i as u64).collect::<alloc::vec::Vec<_>>();
+		RequestExpiries::<T>::insert(due, BoundedVec::truncate_from(others));
 		let key = T::BenchmarkHelper::new_key();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(key.clone()), longest_info());
@@ -137,6 +143,20 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(registrar), id, info.clone());
 		assert_eq!(Devices::<T>::get(id).map(|d| d.info), Some(info));
+	}
+
+	/// `n` requests expire at this block, none of them answered.
+	#[benchmark]
+	fn expire_requests(n: Linear<0, { T::MaxRequestsPerBlock::get() }>) {
+		let now = frame_system::Pallet::<T>::block_number();
+		let devices = (0..n).map(|_| requested::<T>().0).collect::<alloc::vec::Vec<_>>();
+		RequestExpiries::<T>::insert(now, BoundedVec::truncate_from(devices.clone()));
+		#[block]
+		{
+			DevicesPallet::<T>::on_initialize(now);
+		}
+		assert!(devices.iter().all(|d| !Devices::<T>::contains_key(d)));
+		assert_eq!(PendingRequests::<T>::get(), 0);
 	}
 
 	impl_benchmark_test_suite!(DevicesPallet, crate::mock::new_test_ext(), crate::mock::Test);

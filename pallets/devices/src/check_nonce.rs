@@ -9,10 +9,11 @@
 //!
 //! Because that request is feeless, the pool must not take requests the call would refuse; so
 //! for registration requests (and for the feeless key rotation) this extension also asks the
-//! pallet's own checks, and refuses with `Custom(REGISTRATION_REFUSED)` or
-//! `Custom(KEY_ROTATION_REFUSED)`. Nothing that would only fail enters a block for free.
+//! pallet's own checks, in the pool and again when a block is built, and refuses with
+//! `Custom(REGISTRATION_REFUSED)` or `Custom(KEY_ROTATION_REFUSED)` (see
+//! [`device_call_validity`]). Nothing that would only fail enters a block for free.
 
-use crate::{Call, Config, Pallet};
+use crate::{Call, Config, Error, Pallet, RequestsAt, WeightInfo};
 use alloc::vec;
 use cinechain_primitives::refusal;
 use codec::{Decode, DecodeWithMemTracking, Encode};
@@ -71,18 +72,37 @@ where
 	}
 }
 
-/// The pallet's own refusals of feeless device calls, asked at pool validation.
-fn refusal_of<T: Config>(who: &T::AccountId, call: &T::RuntimeCall) -> Result<(), TransactionValidityError>
+/// The pallet's own judgement of its feeless calls, asked at pool validation and again when a
+/// block is built, so that none of them reaches a block only to fail:
+/// - a registration request the call would refuse: `Custom(REGISTRATION_REFUSED)`; when only
+///   this block is full of requests, `ExhaustsResources` (the block builder keeps it for the
+///   next block). A request provides the tag of the cinema's next free place, so the pool holds
+///   one request per free place of a cinema, not any number;
+/// - a rotation the call would refuse, its proof included: `Custom(KEY_ROTATION_REFUSED)`.
+///   (Only an active device's rotation is feeless; anyone else's pays, and may fail.)
+fn device_call_validity<T: Config>(
+	who: &T::AccountId,
+	call: &T::RuntimeCall,
+) -> Result<ValidTransaction, TransactionValidityError>
 where
 	T::RuntimeCall: IsSubType<Call<T>>,
 {
 	match call.is_sub_type() {
-		Some(Call::request_registration { info }) if Pallet::<T>::registration_refusal(who, info).is_some() =>
-			Err(InvalidTransaction::Custom(refusal::REGISTRATION_REFUSED).into()),
-		Some(Call::rotate_key { new_key, .. }) if Pallet::<T>::is_active_key(who) &&
-			Pallet::<T>::rotatable(who, new_key).is_err() =>
-			Err(InvalidTransaction::Custom(refusal::KEY_ROTATION_REFUSED).into()),
-		_ => Ok(()),
+		Some(Call::request_registration { info }) => match Pallet::<T>::registration_refusal(who, info) {
+			Some(Error::BlockRequestsFull) => Err(InvalidTransaction::ExhaustsResources.into()),
+			Some(_) => Err(InvalidTransaction::Custom(refusal::REGISTRATION_REFUSED).into()),
+			None => {
+				let cinema = info.place.cinema;
+				let place = (b"cinechain/request", cinema, RequestsAt::<T>::get(cinema)).encode();
+				Ok(ValidTransaction { provides: vec![place], ..Default::default() })
+			},
+		},
+		Some(Call::rotate_key { new_key, proof }) if Pallet::<T>::is_active_key(who) =>
+			match Pallet::<T>::rotatable(who, new_key, proof) {
+				Ok(_) => Ok(ValidTransaction::default()),
+				Err(_) => Err(InvalidTransaction::Custom(refusal::KEY_ROTATION_REFUSED).into()),
+			},
+		_ => Ok(ValidTransaction::default()),
 	}
 }
 
@@ -104,8 +124,16 @@ where
 	type Val = Val<T::AccountId>;
 	type Pre = Weight;
 
-	fn weight(&self, _: &T::RuntimeCall) -> Weight {
-		<T::ExtensionsWeightInfo as frame_system::ExtensionsWeightInfo>::check_nonce()
+	fn weight(&self, call: &T::RuntimeCall) -> Weight {
+		let nonce = <T::ExtensionsWeightInfo as frame_system::ExtensionsWeightInfo>::check_nonce();
+		// The pallet's own checks of its feeless calls do what the call does before it writes:
+		// the call's benchmarked weight bounds them (the rotation's proof check is most of it).
+		let judged = match call.is_sub_type() {
+			Some(Call::request_registration { .. }) => T::WeightInfo::request_registration(),
+			Some(Call::rotate_key { .. }) => T::WeightInfo::rotate_key(),
+			_ => Weight::zero(),
+		};
+		nonce.saturating_add(judged)
 	}
 
 	fn validate(
@@ -121,7 +149,7 @@ where
 		let Some(who) = origin.as_system_origin_signer() else {
 			return Ok((Default::default(), Val::Unsigned(self.weight(call)), origin));
 		};
-		refusal_of::<T>(who, call)?;
+		let judged = device_call_validity::<T>(who, call)?;
 		let account = frame_system::Account::<T>::get(who);
 		let (provides, requires) = if !account.providers.is_zero() || !account.sufficients.is_zero() {
 			let info = frame_system::CheckNonce::<T>::validate_nonce_for_account(who, self.0)?;
@@ -136,7 +164,8 @@ where
 			provides,
 			longevity: TransactionLongevity::MAX,
 			propagate: true,
-		};
+		}
+		.combine_with(judged);
 		let who = who.clone();
 		Ok((validity, Val::Signed(who), origin))
 	}

@@ -10,7 +10,23 @@
 //! - **Self-registration**: the device signs [`Pallet::request_registration`] with its own key.
 //!   It holds no money, so the call is feeless, and the runtime lets a key that is not yet an
 //!   account send exactly this call ([`CheckNonce`]). A registrar whose scope covers the
-//!   device's cinema then approves or rejects it.
+//!   device's cinema then approves or rejects it. A request nobody answers expires after
+//!   [`Config::RequestLifetime`] blocks, and the key may ask again.
+//!
+//! ## Requests cannot lock projectors out
+//!
+//! Requests cost their sender nothing, so three bounds keep a flood of them (from fresh keys,
+//! which cost nothing either) from locking real projectors out or filling the state:
+//! - each cinema has at most [`Config::MaxRequestsPerCinema`] requests waiting: a flood aimed
+//!   at one cinema fills that cinema's queue and no other;
+//! - each block takes at most [`Config::MaxRequestsPerBlock`] requests (the rest wait in the
+//!   pool for the next block), so requests can never crowd screenings out of blocks and at most
+//!   `MaxRequestsPerBlock x RequestLifetime` of them exist at once;
+//! - requests expire: what a flood took is free again after `RequestLifetime`.
+//!
+//! What a flood can still do: keep the queues of the cinemas it names full. A projector of such
+//! a cinema is then provisioned by its registrar ([`Pallet::provision_device`], a paid call that
+//! carries the projector's signed proof), which no flood can block.
 //! - **Provisioning**: a registrar registers a device directly with
 //!   [`Pallet::provision_device`], carrying the device's signature over
 //!   [`Pallet::provision_payload`] as proof that the device holds the key. Operators provision
@@ -49,7 +65,7 @@ pub mod types;
 pub mod weights;
 
 pub use check_nonce::CheckNonce;
-pub use cinechain_primitives::{DeviceId, Place, Role};
+pub use cinechain_primitives::{CinemaId, DeviceId, Place, Role};
 pub use types::*;
 pub use weights::WeightInfo;
 
@@ -97,11 +113,18 @@ pub mod pallet {
 		type Permissions: Permissions<Self::AccountId>;
 		/// The signatures devices make: over provisioning and key-rotation payloads.
 		type Signature: Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>> + Parameter;
-		/// The most registration requests that may wait for registrars at once. Requests are
-		/// feeless (a fresh device holds nothing), so this bound keeps them from filling the
-		/// state.
+		/// The most registration requests that may wait for registrars at one cinema. Requests
+		/// are feeless (a fresh device holds nothing): this keeps a flood aimed at one cinema
+		/// from touching any other.
 		#[pallet::constant]
-		type MaxPendingRequests: Get<u32>;
+		type MaxRequestsPerCinema: Get<u32>;
+		/// The most registration requests one block takes; the others wait in the pool. With
+		/// the lifetime, this bounds how many requests exist at once.
+		#[pallet::constant]
+		type MaxRequestsPerBlock: Get<u32>;
+		/// Blocks after which a request nobody approved or rejected is dropped.
+		#[pallet::constant]
+		type RequestLifetime: Get<BlockNumberFor<Self>>;
 		/// The fewest blocks between two key rotations of one device, so that a stolen key
 		/// cannot fill blocks with feeless rotations.
 		#[pallet::constant]
@@ -130,6 +153,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PendingRequests<T: Config> = StorageValue<_, u32, ValueQuery>;
 
+	/// How many devices are in status `Requested` at each cinema.
+	#[pallet::storage]
+	pub type RequestsAt<T: Config> = StorageMap<_, Twox64Concat, CinemaId, u32, ValueQuery>;
+
+	/// The requests that expire at each block: those taken `RequestLifetime` blocks earlier (at
+	/// most `MaxRequestsPerBlock` per block). An entry whose device was answered meanwhile is
+	/// skipped.
+	#[pallet::storage]
+	pub type RequestExpiries<T: Config> =
+		StorageMap<_, Twox64Concat, BlockNumberFor<T>, BoundedVec<DeviceId, T::MaxRequestsPerBlock>, ValueQuery>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -143,6 +177,9 @@ pub mod pallet {
 			cinema: u32,
 			region: Vec<u8>,
 		},
+		/// Nobody answered a request within `RequestLifetime`: it is gone, and the key may ask
+		/// again.
+		RegistrationExpired { device: DeviceId, key: T::AccountId, cinema: u32, region: Vec<u8> },
 		/// A registrar turned a request down; the request is gone.
 		RegistrationRejected {
 			device: DeviceId,
@@ -193,8 +230,11 @@ pub mod pallet {
 		/// A text is empty or has control characters, the date is not `YYYYMMDD`, or the region
 		/// code is malformed.
 		InvalidDeviceInfo,
-		/// Too many registration requests are waiting for registrars.
-		TooManyPendingRequests,
+		/// The cinema already has as many registration requests waiting as it may; ask its
+		/// registrar to answer them, or to provision the device.
+		CinemaRequestsFull,
+		/// This block takes no more registration requests; the next one will.
+		BlockRequestsFull,
 		/// The device is not waiting for approval.
 		NotRequested,
 		/// The device is not active.
@@ -231,6 +271,15 @@ pub mod pallet {
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Drops the requests that expire at this block.
+		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
+			let due = RequestExpiries::<T>::take(now);
+			for device in due.iter() {
+				Self::expire(*device);
+			}
+			T::WeightInfo::expire_requests(due.len() as u32)
+		}
+
 		#[cfg(feature = "try-runtime")]
 		fn try_state(_n: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
@@ -254,7 +303,7 @@ pub mod pallet {
 			}
 			let (cinema, region) = (info.place.cinema, info.place.region.to_vec());
 			let device = Self::insert_device(key.clone(), info, DeviceStatus::Requested);
-			PendingRequests::<T>::mutate(|n| *n += 1);
+			Self::open_request(device, cinema);
 			Self::deposit_event(Event::RegistrationRequested { device, key, cinema, region });
 			Ok(())
 		}
@@ -271,7 +320,7 @@ pub mod pallet {
 			ensure!(entry.status == DeviceStatus::Requested, Error::<T>::NotRequested);
 			Self::set_status(&mut entry, DeviceStatus::Active);
 			Devices::<T>::insert(device, &entry);
-			PendingRequests::<T>::mutate(|n| n.saturating_dec());
+			Self::close_request(entry.info.place.cinema);
 			let (cinema, region) = place_fields(&entry.info);
 			Self::deposit_event(Event::DeviceApproved { device, key: entry.key, registrar, cinema, region });
 			Ok(())
@@ -288,10 +337,7 @@ pub mod pallet {
 			let registrar = ensure_signed(origin)?;
 			let entry = Self::device_for(&registrar, Role::Registrar, device)?;
 			ensure!(entry.status == DeviceStatus::Requested, Error::<T>::NotRequested);
-			Devices::<T>::remove(device);
-			DeviceByKey::<T>::remove(&entry.key);
-			Self::release_account(&entry.key);
-			PendingRequests::<T>::mutate(|n| n.saturating_dec());
+			Self::drop_request(device, &entry);
 			let (cinema, region) = place_fields(&entry.info);
 			Self::deposit_event(Event::RegistrationRejected {
 				device,
@@ -374,7 +420,7 @@ pub mod pallet {
 			let supervisor = ensure_signed(origin)?;
 			let mut entry = Self::device_for(&supervisor, Role::Supervisor, device)?;
 			if entry.status == DeviceStatus::Requested {
-				PendingRequests::<T>::mutate(|n| n.saturating_dec());
+				Self::close_request(entry.info.place.cinema);
 			}
 			Self::set_status(&mut entry, DeviceStatus::Revoked { reason });
 			Devices::<T>::insert(device, &entry);
@@ -396,11 +442,7 @@ pub mod pallet {
 		})]
 		pub fn rotate_key(origin: OriginFor<T>, new_key: T::AccountId, proof: T::Signature) -> DispatchResult {
 			let old_key = ensure_signed(origin)?;
-			let (device, mut entry) = Self::rotatable(&old_key, &new_key)?;
-			ensure!(
-				proof.verify(&Self::rotation_payload(device, &old_key, &new_key)[..], &new_key),
-				Error::<T>::BadProof
-			);
+			let (device, mut entry) = Self::rotatable(&old_key, &new_key, &proof)?;
 			DeviceByKey::<T>::remove(&old_key);
 			DeviceByKey::<T>::insert(&new_key, device);
 			frame_system::Pallet::<T>::inc_providers(&new_key);
@@ -424,6 +466,13 @@ pub mod pallet {
 			let mut entry = Self::device_for(&registrar, Role::Registrar, device)?;
 			T::Permissions::ensure_permission(&registrar, Role::Registrar, &info.place)?;
 			let (cinema, region) = place_fields(&info);
+			if entry.status == DeviceStatus::Requested && cinema != entry.info.place.cinema {
+				// The request moves with the device (the new cinema's cap does not apply: a
+				// registrar moved it, not a flood).
+				Self::close_request(entry.info.place.cinema);
+				RequestsAt::<T>::mutate(cinema, |n| *n += 1);
+				PendingRequests::<T>::mutate(|n| *n += 1);
+			}
 			entry.info = info;
 			Devices::<T>::insert(device, &entry);
 			Self::deposit_event(Event::DeviceInfoUpdated { device, registrar, cinema, region });
@@ -460,16 +509,65 @@ impl<T: Config> Pallet<T> {
 			Some(Error::InvalidDeviceInfo)
 		} else if DeviceByKey::<T>::contains_key(key) {
 			Some(Error::KeyInUse)
-		} else if PendingRequests::<T>::get() >= T::MaxPendingRequests::get() {
-			Some(Error::TooManyPendingRequests)
+		} else if RequestsAt::<T>::get(info.place.cinema) >= T::MaxRequestsPerCinema::get() {
+			Some(Error::CinemaRequestsFull)
+		} else if RequestExpiries::<T>::decode_len(Self::expiry_of_new_request()).unwrap_or(0) as u32 >=
+			T::MaxRequestsPerBlock::get()
+		{
+			Some(Error::BlockRequestsFull)
 		} else {
 			None
 		}
 	}
 
-	/// The device whose key `old_key` may now be replaced by `new_key`: an active device past its
-	/// rotation cooldown, and a new key no device uses. The pool and the call share this check.
-	pub fn rotatable(old_key: &T::AccountId, new_key: &T::AccountId) -> Result<(DeviceId, DeviceOf<T>), Error<T>> {
+	/// The block at which a request taken now expires.
+	fn expiry_of_new_request() -> BlockNumberFor<T> {
+		frame_system::Pallet::<T>::block_number().saturating_add(T::RequestLifetime::get())
+	}
+
+	/// Counts a new request at `cinema` and schedules its expiry.
+	fn open_request(device: DeviceId, cinema: CinemaId) {
+		RequestsAt::<T>::mutate(cinema, |n| *n += 1);
+		PendingRequests::<T>::mutate(|n| *n += 1);
+		// Cannot fail: `registration_refusal` saw room in this block's list.
+		let _ = RequestExpiries::<T>::try_mutate(Self::expiry_of_new_request(), |due| due.try_push(device));
+	}
+
+	/// Uncounts a request at `cinema` that was answered (or expired).
+	fn close_request(cinema: CinemaId) {
+		RequestsAt::<T>::mutate_exists(cinema, |n| {
+			*n = n.map(|n| n.saturating_sub(1)).filter(|n| *n > 0);
+		});
+		PendingRequests::<T>::mutate(|n| n.saturating_dec());
+	}
+
+	/// Removes the requested `device` (rejected or expired): its key may ask again.
+	fn drop_request(device: DeviceId, entry: &DeviceOf<T>) {
+		Devices::<T>::remove(device);
+		DeviceByKey::<T>::remove(&entry.key);
+		Self::release_account(&entry.key);
+		Self::close_request(entry.info.place.cinema);
+	}
+
+	/// Drops `device` if it still waits for an answer.
+	fn expire(device: DeviceId) {
+		let Some(entry) = Devices::<T>::get(device).filter(|e| e.status == DeviceStatus::Requested) else {
+			return;
+		};
+		Self::drop_request(device, &entry);
+		let (cinema, region) = place_fields(&entry.info);
+		Self::deposit_event(Event::RegistrationExpired { device, key: entry.key, cinema, region });
+	}
+
+	/// The device whose key `old_key` may now be replaced by `new_key` with `proof`: an active
+	/// device past its rotation cooldown, a new key no device uses, and the new key's signature
+	/// over [`Pallet::rotation_payload`]. The pool and the call share this check, so a feeless
+	/// rotation that reaches a block succeeds.
+	pub fn rotatable(
+		old_key: &T::AccountId,
+		new_key: &T::AccountId,
+		proof: &T::Signature,
+	) -> Result<(DeviceId, DeviceOf<T>), Error<T>> {
 		let device = DeviceByKey::<T>::get(old_key).ok_or(Error::<T>::NotADevice)?;
 		let entry = Devices::<T>::get(device).ok_or(Error::<T>::NotADevice)?;
 		ensure!(entry.status == DeviceStatus::Active, Error::<T>::NotActive);
@@ -479,6 +577,7 @@ impl<T: Config> Pallet<T> {
 			now >= entry.key_since.saturating_add(T::KeyRotationCooldown::get()),
 			Error::<T>::RotationTooSoon
 		);
+		ensure!(proof.verify(&Self::rotation_payload(device, old_key, new_key)[..], new_key), Error::<T>::BadProof);
 		Ok((device, entry))
 	}
 
@@ -528,8 +627,8 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	#[cfg(any(feature = "try-runtime", test))]
-	pub(crate) fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+	/// The pallet's invariants (its `try_state`); also run by the runtime fuzzer after every block.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		let mut requested = 0u32;
 		for (id, entry) in Devices::<T>::iter() {
 			ensure!(id < NextDeviceId::<T>::get(), "a device number at or above the next one");
@@ -541,6 +640,14 @@ impl<T: Config> Pallet<T> {
 			ensure!(entry.key == key, "a key points to a device that has another key");
 		}
 		ensure!(requested == PendingRequests::<T>::get(), "the pending counter is off");
+		let mut per_cinema = alloc::collections::BTreeMap::<CinemaId, u32>::new();
+		for (_, entry) in Devices::<T>::iter().filter(|(_, e)| e.status == DeviceStatus::Requested) {
+			*per_cinema.entry(entry.info.place.cinema).or_default() += 1;
+		}
+		ensure!(
+			RequestsAt::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == per_cinema,
+			"the per-cinema request counters are off"
+		);
 		Ok(())
 	}
 }

@@ -41,7 +41,9 @@ impl pallet_supervisors::Config for Test {
 impl pallet_devices::Config for Test {
 	type Permissions = Supervisors;
 	type Signature = MultiSignature;
-	type MaxPendingRequests = ConstU32<2>;
+	type MaxRequestsPerCinema = ConstU32<2>;
+	type MaxRequestsPerBlock = ConstU32<3>;
+	type RequestLifetime = ConstU64<REQUEST_LIFETIME>;
 	type KeyRotationCooldown = ConstU64<10>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
@@ -94,6 +96,9 @@ pub fn sign(pair: &sr25519::Pair, payload: &[u8]) -> MultiSignature {
 pub fn person(n: u8) -> AccountId {
 	AccountId32::new([n; 32])
 }
+
+/// Blocks a registration request waits for an answer in the mock.
+pub const REQUEST_LIFETIME: u64 = 50;
 
 pub const BEIJING_CINEMA: CinemaId = 1101;
 pub const SHANGHAI_CINEMA: CinemaId = 3101;

@@ -2,7 +2,7 @@
 
 use crate::{mock::*, DeviceByKey, DeviceStatus, Devices as Registry, Error, Event, PendingRequests};
 use cinechain_primitives::{refusal, Devices as _};
-use frame_support::{assert_noop, assert_ok, dispatch::GetDispatchInfo};
+use frame_support::{assert_noop, assert_ok, dispatch::GetDispatchInfo, traits::Hooks};
 use sp_runtime::{
 	traits::DispatchTransaction,
 	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
@@ -85,8 +85,18 @@ fn request_registration_errors() {
 		let third = account_of(&device_pair(3));
 		assert_noop!(
 			Devices::request_registration(signed(&third), beijing_info("SN")),
-			Error::<Test>::TooManyPendingRequests
+			Error::<Test>::CinemaRequestsFull
 		);
+		// Another cinema still takes requests: one more fits in this block, then none.
+		assert_ok!(Devices::request_registration(signed(&third), info_at(SHANGHAI_CINEMA, "CN-SH", "SN")));
+		let fourth = account_of(&device_pair(4));
+		assert_noop!(
+			Devices::request_registration(signed(&fourth), info_at(SHANGHAI_CINEMA, "CN-SH", "SN")),
+			Error::<Test>::BlockRequestsFull
+		);
+		System::set_block_number(2);
+		assert_ok!(Devices::request_registration(signed(&fourth), info_at(SHANGHAI_CINEMA, "CN-SH", "SN")));
+		check();
 		assert_noop!(Devices::request_registration(RuntimeOrigin::none(), beijing_info("SN")), DispatchError::BadOrigin);
 	});
 }
@@ -129,6 +139,24 @@ fn reject_registration_removes_the_request() {
 		assert_noop!(Devices::reject_registration(signed(&registrar()), id, 3), Error::<Test>::UnknownDevice);
 		let id = active(2);
 		assert_noop!(Devices::reject_registration(signed(&registrar()), id, 3), Error::<Test>::NotRequested);
+		check();
+	});
+}
+
+#[test]
+fn unanswered_requests_expire_and_free_their_place() {
+	new_test_ext().execute_with(|| {
+		let (first, second) = (request(1), request(2));
+		assert_ok!(Devices::approve_registration(signed(&registrar()), second));
+		System::set_block_number(1 + REQUEST_LIFETIME);
+		Devices::on_initialize(1 + REQUEST_LIFETIME);
+		assert!(Registry::<Test>::get(first).is_none(), "the unanswered request is gone");
+		assert!(matches!(last_event(), Event::RegistrationExpired { device: 0, cinema: BEIJING_CINEMA, .. }));
+		assert_eq!(status(second), DeviceStatus::Active, "an answered request is not touched");
+		assert_eq!(PendingRequests::<Test>::get(), 0);
+		let key = account_of(&device_pair(1));
+		assert!(!frame_system::Pallet::<Test>::account_exists(&key), "the key's account is released");
+		assert_ok!(Devices::request_registration(signed(&key), beijing_info("SN")));
 		check();
 	});
 }
@@ -337,7 +365,53 @@ mod check_nonce {
 			assert_eq!(validate(&known, 1, registration("SN")), refused);
 			request(2);
 			let third = account_of(&device_pair(3));
-			assert_eq!(validate(&third, 0, registration("SN")), refused, "the queue is full");
+			assert_eq!(validate(&third, 0, registration("SN")), refused, "the cinema's queue is full");
+		});
+	}
+
+	#[test]
+	fn a_full_block_leaves_requests_for_the_next_one() {
+		new_test_ext().execute_with(|| {
+			for (seed, cinema) in [(1, 1), (2, 2), (3, 3)] {
+				assert_ok!(Devices::request_registration(signed(&account_of(&device_pair(seed))), info_at(cinema, "CN-BJ", "SN")));
+			}
+			let call = RuntimeCall::Devices(crate::Call::request_registration { info: info_at(4, "CN-BJ", "SN") });
+			let fresh = account_of(&device_pair(4));
+			assert_eq!(validate(&fresh, 0, call.clone()), Err(InvalidTransaction::ExhaustsResources.into()));
+			System::set_block_number(2);
+			assert_ok!(validate(&fresh, 0, call));
+		});
+	}
+
+	#[test]
+	fn the_pool_holds_one_request_per_free_place_of_a_cinema() {
+		new_test_ext().execute_with(|| {
+			let tags = |seed: u8| {
+				let call = registration("SN");
+				CheckNonce::<Test>::from(0)
+					.validate_only(signed(&account_of(&device_pair(seed))), &call, &call.get_dispatch_info(), 0, TransactionSource::External, 0)
+					.map(|(validity, _, _)| validity.provides)
+					.unwrap()
+			};
+			let (first, second) = (tags(1), tags(2));
+			assert_eq!(first[1..], second[1..], "two requests for the same free place: the pool keeps one");
+			request(1);
+			assert_ne!(tags(2)[1..], first[1..], "the next free place");
+		});
+	}
+
+	#[test]
+	fn the_pool_checks_a_rotations_proof() {
+		new_test_ext().execute_with(|| {
+			let id = active(1);
+			System::set_block_number(20);
+			let old = account_of(&device_pair(1));
+			let new = account_of(&device_pair(2));
+			let wrong = sign(&device_pair(3), &Devices::rotation_payload(id, &old, &new));
+			let call = RuntimeCall::Devices(crate::Call::rotate_key { new_key: new.clone(), proof: wrong });
+			assert_eq!(validate(&old, 0, call), Err(InvalidTransaction::Custom(refusal::KEY_ROTATION_REFUSED).into()));
+			let right = sign(&device_pair(2), &Devices::rotation_payload(id, &old, &new));
+			assert_ok!(validate(&old, 0, RuntimeCall::Devices(crate::Call::rotate_key { new_key: new, proof: right })));
 		});
 	}
 

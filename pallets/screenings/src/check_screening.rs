@@ -1,19 +1,30 @@
 //! `CheckScreening`: the transaction-pool gate for screening records.
 //!
-//! Records are feeless, so whatever a record costs the chain must be stopped before it reaches
-//! a block. For `record_screening` and `record_screenings` this extension refuses, at pool
-//! validation (and again when the block is built):
-//! - a signer that is not an active device: `Custom(NOT_ACTIVE_DEVICE)`;
-//! - a device whose records would exceed its quota for this period: `Custom(OVER_QUOTA)`;
-//! - a record (or a batch starting with one) whose sequence number is already on chain:
-//!   `Custom(ALREADY_RECORDED)`. Such a resubmission changes nothing and costs nothing.
+//! Records are feeless, so a record must never reach a block only to fail there. For
+//! `record_screening` and `record_screenings` this extension applies the call's own rules at
+//! pool validation and again when the block is built, and refuses with
+//! `InvalidTransaction::Custom(code)` (codes in `cinechain_primitives::refusal`):
+//! - a signer that is not an active device: `NOT_ACTIVE_DEVICE`;
+//! - a device whose records would exceed its quota for this period: `OVER_QUOTA`;
+//! - an empty batch: `EMPTY_BATCH` (an oversized one does not even decode);
+//! - a record (or a batch starting with one) already on chain: `ALREADY_RECORDED`, a
+//!   resubmission that changes nothing and costs nothing;
+//! - a record whose `prev_hash` or sequence number breaks the device's chain of records:
+//!   `BROKEN_HASH_CHAIN`;
+//! - content the call refuses: `BAD_TIMES`, `RECORD_IN_FUTURE`, `WRONG_VENUE`, `BAD_RECORD`.
 //!
-//! When the transaction is included it counts its records against the device's quota, whether
-//! or not the call then succeeds. Other calls pass untouched. It encodes to nothing, so wallets
-//! that do not know it need nothing to send other transactions.
+//! In the pool a batch may build on a record that is itself still waiting there: it then
+//! requires that record's tag `(device, seq, hash)` and provides its own, so the pool hands the
+//! block builder a device's records in order. In a block the check is exact: the batch must
+//! follow the device's head as the block's earlier transactions left it (if not, it waits:
+//! `Future`). So every record that enters a block succeeds.
+//!
+//! When the transaction is included it counts its records against the device's quota. Records
+//! get [`priority::RECORD`]. Other calls pass untouched. It encodes to nothing, so wallets that
+//! do not know it need nothing to send other transactions.
 
-use crate::{rules, Call, Config, Heads, Pallet};
-use cinechain_primitives::{refusal, DeviceId, Devices};
+use crate::{rules::{self, RecordError}, types::ScreeningRecord, Call, Config, Heads, Pallet, WeightInfo};
+use cinechain_primitives::{priority, refusal, DeviceId, Devices};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
 use frame_support::{
@@ -25,7 +36,9 @@ use sp_runtime::{
 		AsSystemOriginSigner, DispatchInfoOf, Dispatchable, Implication, PostDispatchInfoOf,
 		TransactionExtension, ValidateResult,
 	},
-	transaction_validity::{InvalidTransaction, TransactionValidityError, ValidTransaction},
+	transaction_validity::{
+		InvalidTransaction, TransactionValidityError, ValidTransaction,
+	},
 	DispatchResult,
 };
 
@@ -53,30 +66,64 @@ impl<T: Config> core::fmt::Debug for CheckScreening<T> {
 	}
 }
 
-/// The records a call carries, if it is a screening call: `(count, first sequence number)`.
-fn records_in<T: Config>(call: &T::RuntimeCall) -> Option<(u32, u64)>
+/// The records a call carries, if it is a screening call.
+fn records_in<T: Config>(call: &T::RuntimeCall) -> Option<&[ScreeningRecord]>
 where
 	T::RuntimeCall: IsSubType<Call<T>>,
 {
 	match call.is_sub_type()? {
-		Call::record_screening { record } => Some((1, record.seq)),
-		Call::record_screenings { records } => Some((records.len() as u32, records.first().map_or(0, |r| r.seq))),
+		Call::record_screening { record } => Some(core::slice::from_ref(record)),
+		Call::record_screenings { records } => Some(records),
 		_ => None,
 	}
 }
 
-/// Why the pool refuses `count` records starting at `first_seq` from `who`, if it does; else the
-/// device they count against.
-pub fn pool_check<T: Config>(who: &T::AccountId, count: u32, first_seq: u64) -> Result<DeviceId, InvalidTransaction> {
-	let (device, _) = T::Devices::active_device(who).ok_or(InvalidTransaction::Custom(refusal::NOT_ACTIVE_DEVICE))?;
+/// The pool's refusal code for a record the rules refuse.
+pub fn refusal_of(error: RecordError) -> InvalidTransaction {
+	InvalidTransaction::Custom(match error {
+		RecordError::Duplicate => refusal::ALREADY_RECORDED,
+		RecordError::Gap | RecordError::BrokenChain => refusal::BROKEN_HASH_CHAIN,
+		RecordError::EmptyBatch => refusal::EMPTY_BATCH,
+		RecordError::EndBeforeStart | RecordError::TooLong => refusal::BAD_TIMES,
+		RecordError::InFuture => refusal::RECORD_IN_FUTURE,
+		RecordError::WrongVenue => refusal::WRONG_VENUE,
+		RecordError::NoFilm | RecordError::BadLocation => refusal::BAD_RECORD,
+	})
+}
+
+/// The pool tag of a device's record `(seq, hash)`.
+fn record_tag(device: DeviceId, seq: u64, hash: &[u8; 32]) -> alloc::vec::Vec<u8> {
+	(b"cinechain/record", device, seq, hash).encode()
+}
+
+/// Judges `records` from `who` as the pool (`in_block == false`) or a block being built
+/// (`in_block == true`) sees them: refuses what the call would refuse, and else returns the
+/// device they count against and the pool's view of them.
+pub fn pool_check<T: Config>(
+	who: &T::AccountId,
+	records: &[ScreeningRecord],
+	in_block: bool,
+) -> Result<(DeviceId, ValidTransaction), InvalidTransaction> {
+	let (device, place) =
+		T::Devices::active_device(who).ok_or(InvalidTransaction::Custom(refusal::NOT_ACTIVE_DEVICE))?;
 	let head = Heads::<T>::get(device);
-	if count > 0 && first_seq <= head.last_seq {
-		return Err(InvalidTransaction::Custom(refusal::ALREADY_RECORDED));
-	}
+	let count = records.len() as u32;
 	if !rules::quota_allows(&head, Pallet::<T>::current_period(), count, T::Quota::get()) {
 		return Err(InvalidTransaction::Custom(refusal::OVER_QUOTA));
 	}
-	Ok(device)
+	let pending = rules::check_pending(&head, records, place.cinema, &Pallet::<T>::limits()).map_err(refusal_of)?;
+	let mut validity = ValidTransaction {
+		priority: priority::RECORD,
+		provides: alloc::vec![record_tag(device, pending.last.0, &pending.last.1)],
+		..Default::default()
+	};
+	match pending.after {
+		// In a block, the records before it must already be there.
+		Some(_) if in_block => return Err(InvalidTransaction::Future),
+		Some((seq, hash)) => validity.requires.push(record_tag(device, seq, &hash)),
+		None => {},
+	}
+	Ok((device, validity))
 }
 
 impl<T: Config + Send + Sync> TransactionExtension<T::RuntimeCall> for CheckScreening<T>
@@ -91,9 +138,15 @@ where
 	type Pre = ();
 
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
-		// The device lookup (key -> id -> device) and the head; the head is written at inclusion.
+		// The device lookup (key -> id -> device) and the head, the head written at inclusion;
+		// and checking and hashing each record, which is the per-record part of the call's own
+		// benchmarked weight.
 		match records_in::<T>(call) {
-			Some(_) => T::DbWeight::get().reads_writes(3, 1),
+			Some(records) => {
+				let n = records.len() as u32;
+				let per_record = T::WeightInfo::record_screenings(n).saturating_sub(T::WeightInfo::record_screenings(0));
+				T::DbWeight::get().reads_writes(3, 1).saturating_add(per_record)
+			},
 			None => Weight::zero(),
 		}
 	}
@@ -106,16 +159,16 @@ where
 		_len: usize,
 		_self_implicit: Self::Implicit,
 		_inherited_implication: &impl Implication,
-		_source: TransactionSource,
+		source: TransactionSource,
 	) -> ValidateResult<Self::Val, T::RuntimeCall> {
-		let Some((count, first_seq)) = records_in::<T>(call) else {
+		let Some(records) = records_in::<T>(call) else {
 			return Ok((ValidTransaction::default(), None, origin));
 		};
 		let Some(who) = origin.as_system_origin_signer() else {
 			return Err(InvalidTransaction::Custom(refusal::NOT_ACTIVE_DEVICE).into());
 		};
-		let device = pool_check::<T>(who, count, first_seq)?;
-		Ok((ValidTransaction::default(), Some((device, count)), origin))
+		let (device, validity) = pool_check::<T>(who, records, source == TransactionSource::InBlock)?;
+		Ok((validity, Some((device, records.len() as u32)), origin))
 	}
 
 	fn prepare(

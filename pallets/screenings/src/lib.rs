@@ -17,14 +17,16 @@
 //!
 //! Devices hold no money: records from active devices are feeless (`#[pallet::feeless_if]`,
 //! honoured by `pallet-skip-feeless-payment` in the runtime). So that this cannot be abused,
-//! [`CheckScreening`] runs in the transaction pool, before any block: a record from a key that
-//! is not an active device, from a device over its quota ([`Config::Quota`] records per
-//! [`Config::QuotaPeriod`]), or that is already on chain never enters the pool. The quota is
-//! counted when a record is included, even if it then fails, so failing records cannot flood
-//! blocks either.
+//! [`CheckScreening`] runs in the transaction pool, and again when a block is built, and holds
+//! every record to the rules the call applies: a record from a key that is not an active
+//! device, over the device's quota ([`Config::Quota`] records per [`Config::QuotaPeriod`]),
+//! already on chain, out of the device's chain of records, or with content the call would
+//! refuse never enters the pool; and a block takes it only if it follows the device's head at
+//! that point of the block. A record that reaches a block therefore never fails.
 //!
-//! Sequence, hash-chain and content errors are judged at inclusion, against the head as it is
-//! then (several records of one device may wait in the pool at once, ordered by nonce).
+//! Several records of one device may wait in the pool at once: each provides the tag of its
+//! `(seq, hash)` and requires that of the record it names as its predecessor, so the pool
+//! orders them and releases a record only after the one it builds on.
 //!
 //! ## Interface
 //!
@@ -199,7 +201,6 @@ pub mod pallet {
 			records: BoundedVec<ScreeningRecord, T::MaxBatchLen>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			ensure!(!records.is_empty(), Error::<T>::EmptyBatch);
 			Self::do_record(&who, &records)
 		}
 
@@ -254,6 +255,7 @@ impl<T: Config> From<RecordError> for Error<T> {
 			RecordError::WrongVenue => Error::WrongVenue,
 			RecordError::NoFilm => Error::NoFilm,
 			RecordError::BadLocation => Error::BadLocation,
+			RecordError::EmptyBatch => Error::EmptyBatch,
 		}
 	}
 }
@@ -301,8 +303,8 @@ impl<T: Config> Pallet<T> {
 		T::Permissions::ensure_permission(who, Role::Supervisor, &place)
 	}
 
-	#[cfg(any(feature = "try-runtime", test))]
-	pub(crate) fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+	/// The pallet's invariants (its `try_state`); also run by the runtime fuzzer after every block.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		for (device, head) in Heads::<T>::iter() {
 			let flags = Flags::<T>::iter_prefix(device).collect::<alloc::vec::Vec<_>>();
 			ensure!(flags.len() as u32 == head.open_flags, "open_flags differs from the flags");

@@ -49,7 +49,9 @@ impl pallet_supervisors::Config for Test {
 impl pallet_devices::Config for Test {
 	type Permissions = Supervisors;
 	type Signature = MultiSignature;
-	type MaxPendingRequests = ConstU32<8>;
+	type MaxRequestsPerCinema = ConstU32<8>;
+	type MaxRequestsPerBlock = ConstU32<8>;
+	type RequestLifetime = ConstU64<100>;
 	type KeyRotationCooldown = ConstU64<10>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]

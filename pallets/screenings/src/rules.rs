@@ -25,6 +25,8 @@ pub enum RecordError {
 	NoFilm,
 	/// The location is not on Earth.
 	BadLocation,
+	/// A batch without records.
+	EmptyBatch,
 }
 
 /// What the content checks compare against.
@@ -74,15 +76,18 @@ pub fn check_position(last_seq: u64, last_hash: &Hash32, record: &ScreeningRecor
 	}
 }
 
-/// Appends `records` to `head` if every one follows the one before and passes the content
-/// checks; on the first that does not, returns its index and the reason, and leaves `head` as
-/// it was. Returns the records' hashes.
+/// Appends `records` to `head` if there is at least one and every one follows the one before
+/// and passes the content checks; on the first that does not, returns its index and the
+/// reason, and leaves `head` as it was. Returns the records' hashes.
 pub fn append(
 	head: &mut DeviceHead,
 	records: &[ScreeningRecord],
 	cinema: CinemaId,
 	limits: &Limits,
 ) -> Result<alloc::vec::Vec<Hash32>, (usize, RecordError)> {
+	if records.is_empty() {
+		return Err((0, RecordError::EmptyBatch));
+	}
 	let (mut seq, mut hash) = (head.last_seq, head.last_hash);
 	let mut hashes = alloc::vec::Vec::with_capacity(records.len());
 	for (i, record) in records.iter().enumerate() {
@@ -93,6 +98,41 @@ pub fn append(
 	}
 	(head.last_seq, head.last_hash) = (seq, hash);
 	Ok(hashes)
+}
+
+/// Where a batch that may wait in the transaction pool stands against the device's head.
+#[derive(Clone, Copy, Eq, PartialEq, Debug)]
+pub struct Pending {
+	/// The record on which the batch builds, `(seq, hash)`, when that record is not on chain
+	/// yet: the batch waits for it in the pool. `None`: it follows the head now.
+	pub after: Option<(u64, Hash32)>,
+	/// The batch's last record, `(seq, hash)`: what the next batch builds on.
+	pub last: (u64, Hash32),
+}
+
+/// Checks a batch as the transaction pool sees it, before the records it builds on are all on
+/// chain: every record's content, the chain of records inside the batch, and either that the
+/// first follows the head or that it comes later (then it waits for the record it names as its
+/// predecessor, which the pool must hold). A batch that passes can be refused later only if the
+/// records before it are not what it says they are.
+pub fn check_pending(
+	head: &DeviceHead,
+	records: &[ScreeningRecord],
+	cinema: CinemaId,
+	limits: &Limits,
+) -> Result<Pending, RecordError> {
+	let first = records.first().ok_or(RecordError::EmptyBatch)?;
+	if first.seq <= head.last_seq {
+		return Err(RecordError::Duplicate);
+	}
+	let after = (first.seq != head.last_seq + 1).then_some((first.seq - 1, first.prev_hash));
+	// Check the batch from the record it builds on: on chain, that is the head itself.
+	let mut from = DeviceHead { last_seq: first.seq - 1, last_hash: first.prev_hash, ..*head };
+	if after.is_none() {
+		from.last_hash = head.last_hash;
+	}
+	append(&mut from, records, cinema, limits).map_err(|(_, e)| e)?;
+	Ok(Pending { after, last: (from.last_seq, from.last_hash) })
 }
 
 /// Records counted against the quota in `period`: a head's count from an earlier period no

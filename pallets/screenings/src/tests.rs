@@ -6,8 +6,8 @@ use cinechain_primitives::refusal;
 use frame_support::{assert_noop, assert_ok, dispatch::GetDispatchInfo, BoundedVec};
 use sp_runtime::{
 	traits::DispatchTransaction,
-	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError},
-	DispatchError,
+	transaction_validity::{InvalidTransaction, TransactionSource, TransactionValidityError, ValidTransaction},
+	DispatchError, DispatchResult,
 };
 
 fn signed(who: &AccountId) -> RuntimeOrigin {
@@ -202,21 +202,32 @@ mod pool_gate {
 		RuntimeCall::Screenings(crate::Call::record_screenings { records: batch(records) })
 	}
 
-	fn validate(who: &AccountId, call: &RuntimeCall) -> Result<(), TransactionValidityError> {
+	/// What the pool's validation says: `provides` and `requires` tags, or the refusal.
+	fn pool(who: &AccountId, call: &RuntimeCall) -> Result<ValidTransaction, TransactionValidityError> {
 		CheckScreening::<Test>::new()
 			.validate_only(signed(who), call, &call.get_dispatch_info(), 0, TransactionSource::External, 0)
-			.map(|_| ())
+			.map(|(validity, _, _)| validity)
 	}
 
-	/// Validates and includes `call` as a block would: the gate, then the call.
-	fn include(who: &AccountId, call: RuntimeCall) -> Result<(), TransactionValidityError> {
+	fn validate(who: &AccountId, call: &RuntimeCall) -> Result<(), TransactionValidityError> {
+		pool(who, call).map(|_| ())
+	}
+
+	/// Validates and includes `call` as a block would: the gate, then the call. The outer
+	/// `Result` is the gate's answer, the inner one the call's.
+	fn include(who: &AccountId, call: RuntimeCall) -> Result<DispatchResult, TransactionValidityError> {
 		let info = call.get_dispatch_info();
 		CheckScreening::<Test>::new()
 			.dispatch_transaction(signed(who), call, &info, 0, 0)
-			.map(|_| ())
+			.map(|result| result.map(|_| ()).map_err(|e| e.error))
 	}
 
 	fn custom(code: u8) -> Result<(), TransactionValidityError> {
+		Err(InvalidTransaction::Custom(code).into())
+	}
+
+	/// What `include` says of a transaction the gate refuses with `code`.
+	fn refused(code: u8) -> Result<DispatchResult, TransactionValidityError> {
 		Err(InvalidTransaction::Custom(code).into())
 	}
 
@@ -242,19 +253,17 @@ mod pool_gate {
 	fn the_quota_counts_included_records_per_period() {
 		new_test_ext().execute_with(|| {
 			let records = chain_after(0, [0; 32], 4);
-			assert_ok!(include(&device(), batch_call(records.clone())));
+			assert_eq!(include(&device(), batch_call(records.clone())), Ok(Ok(())));
 			assert_eq!(Heads::<Test>::get(0).used, 4);
 			let head = Heads::<Test>::get(0);
 			assert_eq!(validate(&device(), &batch_call(chain_after(4, head.last_hash, 2))), custom(refusal::OVER_QUOTA));
-			// A failing record still uses the quota: failures cannot flood blocks for free.
-			let result = include(&device(), record_call(9, [0; 32]));
-			assert!(result.is_ok(), "the gate let it in; the call failed inside");
+			assert_eq!(include(&device(), record_call(5, head.last_hash)), Ok(Ok(())));
 			assert_eq!(Heads::<Test>::get(0).used, QUOTA);
-			assert_eq!(Heads::<Test>::get(0).last_seq, 4, "the failed record changed no sequence");
-			assert_eq!(validate(&device(), &record_call(5, head.last_hash)), custom(refusal::OVER_QUOTA));
+			let head = Heads::<Test>::get(0);
+			assert_eq!(validate(&device(), &record_call(6, head.last_hash)), custom(refusal::OVER_QUOTA));
 			// The next period starts afresh.
 			System::set_block_number(QUOTA_PERIOD + 1);
-			assert_ok!(validate(&device(), &record_call(5, head.last_hash)));
+			assert_ok!(validate(&device(), &record_call(6, head.last_hash)));
 			check();
 		});
 	}
@@ -266,8 +275,57 @@ mod pool_gate {
 			assert_eq!(validate(&device(), &record_call(2, [0; 32])), custom(refusal::ALREADY_RECORDED));
 			assert_eq!(validate(&device(), &batch_call(chain_after(1, [0; 32], 2))), custom(refusal::ALREADY_RECORDED));
 			let used = Heads::<Test>::get(0).used;
-			assert!(include(&device(), record_call(1, [0; 32])).is_err());
+			assert_eq!(include(&device(), record_call(1, [0; 32])), refused(refusal::ALREADY_RECORDED));
 			assert_eq!(Heads::<Test>::get(0).used, used, "a refused resubmission costs nothing");
+		});
+	}
+
+	#[test]
+	fn records_the_call_would_refuse_never_enter_the_pool() {
+		new_test_ext().execute_with(|| {
+			let head = record_n(1);
+			let next = |f: fn(&mut ScreeningRecord)| {
+				let mut r = record(2, head.last_hash);
+				f(&mut r);
+				RuntimeCall::Screenings(crate::Call::record_screening { record: r })
+			};
+			assert_eq!(validate(&device(), &batch_call(vec![])), custom(refusal::EMPTY_BATCH));
+			assert_eq!(validate(&device(), &record_call(2, [1; 32])), custom(refusal::BROKEN_HASH_CHAIN));
+			assert_eq!(validate(&device(), &next(|r| r.ended_at = r.started_at)), custom(refusal::BAD_TIMES));
+			assert_eq!(validate(&device(), &next(|r| r.ended_at = START_MS + HOUR_MS)), custom(refusal::RECORD_IN_FUTURE));
+			assert_eq!(validate(&device(), &next(|r| r.venue.cinema += 1)), custom(refusal::WRONG_VENUE));
+			assert_eq!(validate(&device(), &next(|r| { r.film.cpl_id = None; r.film.film_code = None })), custom(refusal::BAD_RECORD));
+			// Inside a batch: the second record does not build on the first.
+			let mut broken = chain_after(1, head.last_hash, 3);
+			broken[2].prev_hash = [9; 32];
+			assert_eq!(validate(&device(), &batch_call(broken.clone())), custom(refusal::BROKEN_HASH_CHAIN));
+			// Nothing was counted or changed by any of them, and a block refuses them the same way.
+			assert_eq!(include(&device(), batch_call(broken)), refused(refusal::BROKEN_HASH_CHAIN));
+			assert_eq!(include(&device(), batch_call(vec![])), refused(refusal::EMPTY_BATCH));
+			assert_eq!(Heads::<Test>::get(0), head);
+		});
+	}
+
+	#[test]
+	fn records_waiting_for_earlier_ones_are_ordered_by_their_hash_chain() {
+		new_test_ext().execute_with(|| {
+			let head = record_n(1);
+			let records = chain_after(1, head.last_hash, 3);
+			let first = pool(&device(), &record_call(2, head.last_hash)).unwrap();
+			assert!(first.requires.is_empty(), "the next record builds on the head");
+			let later = pool(&device(), &batch_call(records[1..].to_vec())).unwrap();
+			assert_eq!(later.requires, first.provides, "the batch waits for record 2 in the pool");
+			assert_ne!(later.provides, first.provides);
+			assert!(first.priority > 0, "records outrank untipped transactions");
+			// A block takes the batch only after record 2: before, it is not yet valid.
+			assert_eq!(include(&device(), batch_call(records[1..].to_vec())), Err(InvalidTransaction::Future.into()));
+			assert_eq!(include(&device(), record_call(2, head.last_hash)), Ok(Ok(())));
+			assert_eq!(include(&device(), batch_call(records[1..].to_vec())), Ok(Ok(())));
+			assert_eq!(Heads::<Test>::get(0).last_seq, 4);
+			// A batch naming a predecessor that is not record 3 of this chain waits for a record
+			// nobody will provide; in a block it is refused.
+			assert_eq!(include(&device(), record_call(6, [3; 32])), Err(InvalidTransaction::Future.into()));
+			check();
 		});
 	}
 }
@@ -289,8 +347,11 @@ mod properties {
 			let records = chain_after(0, [0; 32], n);
 			let split = (split % n) as usize;
 			let mut head = DeviceHead::default();
-			append(&mut head, &records[..split], CINEMA, &limits()).unwrap();
-			append(&mut head, &records[split..], CINEMA, &limits()).unwrap();
+			for part in [&records[..split], &records[split..]] {
+				if !part.is_empty() {
+					append(&mut head, part, CINEMA, &limits()).unwrap();
+				}
+			}
 			prop_assert_eq!(head.last_seq, n);
 			prop_assert_eq!(head.last_hash, records.last().unwrap().hash());
 		}
@@ -327,6 +388,40 @@ mod properties {
 				Err((victim + 1, RecordError::BrokenChain))
 			);
 			prop_assert_eq!(head, DeviceHead::default());
+		}
+
+		/// Whatever a block's gate lets in, the call takes: records from generated chains with
+		/// random damage (sequence numbers, hashes, times, venue) either are refused by the gate
+		/// or are recorded, never fail at dispatch.
+		#[test]
+		fn what_the_gate_admits_never_fails(
+			damage in proptest::collection::vec((0usize..5, 0u8..6, 0u64..3), 1..12),
+		) {
+			new_test_ext().execute_with(|| {
+				for (len, kind, amount) in damage {
+					let head = Heads::<Test>::get(0);
+					let mut records = chain_after(head.last_seq, head.last_hash, len as u64 % 4);
+					if let Some(r) = records.last_mut() {
+						match kind {
+							0 => r.seq += amount,
+							1 => r.prev_hash[0] ^= amount as u8,
+							2 => r.ended_at = r.started_at.saturating_sub(amount),
+							3 => r.venue.cinema += amount as u32,
+							4 => r.ended_at += amount * 10 * HOUR_MS,
+							_ => {},
+						}
+					}
+					let call = RuntimeCall::Screenings(crate::Call::record_screenings {
+						records: BoundedVec::truncate_from(records),
+					});
+					let info = call.get_dispatch_info();
+					if let Ok(result) = CheckScreening::<Test>::new().dispatch_transaction(signed(&device()), call, &info, 0, 0) {
+						prop_assert!(result.is_ok(), "admitted but failed: {:?}", result);
+					}
+				}
+				Screenings::do_try_state().unwrap();
+				Ok(())
+			})?;
 		}
 
 		/// Quota use never exceeds the quota, whatever the order of requests and periods.

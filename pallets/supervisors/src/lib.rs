@@ -315,8 +315,8 @@ impl<T: Config> Pallet<T> {
 		None
 	}
 
-	#[cfg(any(feature = "try-runtime", test))]
-	pub(crate) fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+	/// The pallet's invariants (its `try_state`); also run by the runtime fuzzer after every block.
+	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
 		for (_, _, grant) in Grants::<T>::iter() {
 			ensure!(grant.scope.is_valid(), "a stored grant has an invalid scope");
 		}

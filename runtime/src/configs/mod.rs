@@ -168,9 +168,16 @@ impl pallet_supervisors::Config for Runtime {
 }
 
 parameter_types! {
-	/// At most this many unapproved device registrations at once. Requests are feeless (a
-	/// fresh device holds nothing), so this bound is what keeps them from filling the state.
-	pub const MaxPendingDeviceRequests: u32 = 1_024;
+	/// Registration requests waiting at one cinema, at most: a multiplex installs a few
+	/// projectors at a time, and a flood aimed at a cinema fills only that cinema's queue.
+	pub const MaxRequestsPerCinema: u32 = 4;
+	/// Registration requests one block takes, at most (the rest wait for the next block): about
+	/// 115,000 a day, far above any real installation rate, and together with the lifetime a
+	/// bound of 57,600 requests (about 15 MB) however many fresh keys a flood uses.
+	pub const MaxRequestsPerBlock: u32 = 4;
+	/// An unanswered request is dropped after twelve hours: registrars answer within a working
+	/// day's half, and what a flood took is free again the same day.
+	pub const RequestLifetime: BlockNumber = 12 * crate::HOURS;
 	/// A device may change its key once a day: enough for any real rotation, and a stolen key
 	/// cannot fill blocks with feeless rotations.
 	pub const KeyRotationCooldown: BlockNumber = crate::DAYS;
@@ -179,7 +186,9 @@ parameter_types! {
 impl pallet_devices::Config for Runtime {
 	type Permissions = crate::Supervisors;
 	type Signature = crate::Signature;
-	type MaxPendingRequests = MaxPendingDeviceRequests;
+	type MaxRequestsPerCinema = MaxRequestsPerCinema;
+	type MaxRequestsPerBlock = MaxRequestsPerBlock;
+	type RequestLifetime = RequestLifetime;
 	type KeyRotationCooldown = KeyRotationCooldown;
 	type WeightInfo = pallet_devices::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
@@ -250,7 +259,7 @@ impl pallet_archive::Config for Runtime {
 	type HeartbeatInterval = ArchiveHeartbeatInterval;
 	type MaxMissedHeartbeats = MaxMissedArchiveHeartbeats;
 	type EpochLength = ArchiveEpochLength;
-	type WeightInfo = ();
+	type WeightInfo = pallet_archive::weights::SubstrateWeight<Runtime>;
 }
 
 /// Key handling for the devices pallet's benchmarks: real sr25519 keys from the host's

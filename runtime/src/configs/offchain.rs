@@ -5,7 +5,7 @@ use codec::Encode;
 use sp_runtime::{generic::Era, traits::Verify, SaturatedConversion};
 
 use super::BlockHashCount;
-use crate::{Runtime, RuntimeCall, Signature, SignedPayload, System, TxExtension, UncheckedExtrinsic};
+use crate::{Runtime, RuntimeCall, Signature, SignedPayload, System, UncheckedExtrinsic};
 
 impl frame_system::offchain::SigningTypes for Runtime {
 	type Public = <Signature as Verify>::Signer;
@@ -33,19 +33,7 @@ where
 		// Valid for the largest power of two within the remembered block hashes.
 		let period = BlockHashCount::get().checked_next_power_of_two().map(|p| p / 2).unwrap_or(2) as u64;
 		let current = System::block_number().saturated_into::<u64>().saturating_sub(1);
-		let extension: TxExtension = (
-			frame_system::CheckNonZeroSender::new(),
-			frame_system::CheckSpecVersion::new(),
-			frame_system::CheckTxVersion::new(),
-			frame_system::CheckGenesis::new(),
-			frame_system::CheckEra::from(Era::mortal(period, current)),
-			pallet_screenings::CheckScreening::new(),
-			pallet_devices::CheckNonce::from(nonce),
-			frame_system::CheckWeight::new(),
-			pallet_transaction_payment::ChargeTransactionPayment::from(0).into(),
-			frame_metadata_hash_extension::CheckMetadataHash::new(false),
-			frame_system::WeightReclaim::new(),
-		);
+		let extension = crate::tx_extension(nonce, Era::mortal(period, current));
 		let payload = SignedPayload::new(call, extension).ok()?;
 		let signature = payload.using_encoded(|bytes| A::sign(bytes, public))?;
 		let (call, extension, _) = payload.deconstruct();
