@@ -15,7 +15,7 @@ bash scripts/setup.sh
 source scripts/env.sh
 
 pallets=("$@")
-((${#pallets[@]})) || pallets=(supervisors devices screenings archive)
+((${#pallets[@]})) || pallets=(supervisors cinemas devices screenings archive)
 
 # frame-benchmarking-cli carries a test runtime for `benchmark storage`, which cinechain does not
 # run; its wasm build cannot find itself in this workspace's metadata (the CLI is an optional

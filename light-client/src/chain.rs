@@ -20,7 +20,8 @@ pub mod cinechain {}
 
 pub use cinechain::runtime_types::{
 	bounded_collections::bounded_vec::BoundedVec,
-	pallet_screenings::types::{Film, Location, Outcome, ScreeningRecord, Venue},
+	cinechain_primitives::Location,
+	pallet_screenings::types::{Film, Outcome, ScreeningRecord, Venue},
 };
 
 /// cinechain's block and extrinsic format matches Polkadot's: `MultiAddress<AccountId32, ()>`,
@@ -55,9 +56,8 @@ pub mod limits {
 	pub const MAX_TITLE_LEN: usize = 128;
 	pub const MAX_FILM_CODE_LEN: usize = 32;
 	pub const MAX_PROJECTIONIST_ID_LEN: usize = 32;
-	/// Bytes of the device-info texts and the region code (`pallet_devices`, primitives).
+	/// Bytes of the device-info texts (`pallet_devices`).
 	pub const MAX_TEXT_LEN: usize = 64;
-	pub const MAX_REGION_CODE_LEN: usize = 12;
 }
 
 #[cfg(test)]

@@ -163,7 +163,7 @@ pub async fn device_view(client: &Client, key: &AccountId32) -> Result<DeviceVie
 	let registration = match info.status {
 		DeviceStatus::Requested => Registration::Requested,
 		DeviceStatus::Active => Registration::Active,
-		DeviceStatus::Suspended { reason } => Registration::Suspended { reason },
+		DeviceStatus::Suspended { reason, .. } => Registration::Suspended { reason },
 		DeviceStatus::Revoked { reason } => Registration::Revoked { reason },
 	};
 	let heads = storage.entry(cinechain::storage().screenings().heads()).map_err(|e| format!("screenings: {e}"))?;

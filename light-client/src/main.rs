@@ -89,9 +89,6 @@ struct RegisterArgs {
 	production_date: u32,
 	#[arg(long, default_value = "")]
 	firmware: String,
-	/// The region code of the cinema (e.g. CN-BJ).
-	#[arg(long)]
-	region: String,
 }
 
 #[derive(Args, Debug)]
@@ -223,7 +220,7 @@ fn open_agent(dir: &DataDir, endpoint: Endpoint) -> Result<Agent, String> {
 }
 
 async fn register(dir: &DataDir, endpoint: &Endpoint, args: RegisterArgs) -> Result<(), String> {
-	use cinechain::runtime_types::{cinechain_primitives::Place, pallet_devices::types::DeviceInfo};
+	use cinechain::runtime_types::pallet_devices::types::DeviceInfo;
 	let key = keystore::load(&dir.key())?;
 	let config = dir.load_config()?;
 	for (field, value, may_be_empty) in [
@@ -234,14 +231,14 @@ async fn register(dir: &DataDir, endpoint: &Endpoint, args: RegisterArgs) -> Res
 	] {
 		event::text(field, value, limits::MAX_TEXT_LEN, may_be_empty)?;
 	}
-	event::text("region", &args.region, limits::MAX_REGION_CODE_LEN, false)?;
 	let info = DeviceInfo {
 		manufacturer: bounded(args.manufacturer.as_bytes()),
 		model: bounded(args.model.as_bytes()),
 		serial_number: bounded(args.serial.as_bytes()),
 		production_date: args.production_date,
 		firmware_version: bounded(args.firmware.as_bytes()),
-		place: Place { cinema: config.cinema, region: bounded(args.region.as_bytes()) },
+		// The chain knows where the cinema lies (its registry): the device names only its code.
+		cinema: config.cinema,
 	};
 	let connection = client::connect(endpoint).await?;
 	let call = cinechain::transactions().devices().request_registration(info);

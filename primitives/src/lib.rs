@@ -49,6 +49,36 @@ pub struct Place {
 	pub region: RegionCode,
 }
 
+/// A position in millionths of a degree (about 0.1 m), as a GPS module reports it: where a
+/// projector was during a screening, where a cinema stands.
+#[derive(
+	Clone,
+	Copy,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Eq,
+	PartialEq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+	Serialize,
+	Deserialize,
+)]
+pub struct Location {
+	/// Latitude, -90_000_000 to 90_000_000.
+	pub latitude: i32,
+	/// Longitude, -180_000_000 to 180_000_000.
+	pub longitude: i32,
+}
+
+impl Location {
+	/// Whether the coordinates exist on Earth.
+	pub fn is_valid(&self) -> bool {
+		self.latitude.unsigned_abs() <= 90_000_000 && self.longitude.unsigned_abs() <= 180_000_000
+	}
+}
+
 /// How many regions, and how many cinemas, one scope may list.
 pub const MAX_SCOPE_ITEMS: u32 = 16;
 
@@ -86,6 +116,21 @@ impl Scope {
 			Scope::Limited { regions, cinemas } =>
 				cinemas.contains(&place.cinema) ||
 					regions.iter().any(|region| place.region.starts_with(region)),
+		}
+	}
+
+	/// Whether this scope reaches everything `other` reaches: nationwide reaches all; a limited
+	/// scope reaches another when each of the other's regions lies within one of its regions
+	/// and each of the other's cinemas is one of its cinemas. (A cinema listed by number is not
+	/// matched against a region here: the rule judges scopes alone, so it errs on the side of
+	/// "does not reach".)
+	pub fn contains(&self, other: &Scope) -> bool {
+		match (self, other) {
+			(Scope::National, _) => true,
+			(Scope::Limited { .. }, Scope::National) => false,
+			(Scope::Limited { regions, cinemas }, Scope::Limited { regions: their_regions, cinemas: their_cinemas }) =>
+				their_regions.iter().all(|theirs| regions.iter().any(|ours| theirs.starts_with(ours))) &&
+					their_cinemas.iter().all(|cinema| cinemas.contains(cinema)),
 		}
 	}
 
@@ -135,9 +180,35 @@ pub trait Permissions<AccountId> {
 	/// saying why not.
 	fn ensure_permission(who: &AccountId, role: Role, place: &Place) -> Result<(), DispatchError>;
 
+	/// The scope of `who`'s unexpired `role`, if they hold it.
+	fn scope_of(who: &AccountId, role: Role) -> Option<Scope>;
+
 	/// Grants `role` over `scope` to `who` for benchmarks and tests.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn grant_for_benchmarks(who: &AccountId, role: Role, scope: Scope);
+}
+
+/// The cinema registry, as other pallets see it: a device's place is its cinema's entry.
+pub trait Cinemas {
+	/// The place (the cinema and the region it lies in) of registered cinema `cinema`.
+	fn place_of(cinema: CinemaId) -> Option<Place>;
+
+	/// Registers `cinema` in `region`, for benchmarks and tests.
+	#[cfg(feature = "runtime-benchmarks")]
+	fn register_for_benchmarks(cinema: CinemaId, region: RegionCode);
+}
+
+/// Open supervisor flags on a device's screenings (the screenings pallet keeps them).
+pub trait OpenFlags {
+	/// How many of device `device`'s screenings are flagged and not resolved.
+	fn open_flags(device: DeviceId) -> u32;
+}
+
+/// No flags anywhere: for runtimes and mocks without the screenings pallet.
+impl OpenFlags for () {
+	fn open_flags(_: DeviceId) -> u32 {
+		0
+	}
 }
 
 /// What other pallets need to know about devices.
@@ -149,7 +220,8 @@ pub trait Devices<AccountId> {
 	/// The place of device `id`, whatever its status.
 	fn place_of(id: DeviceId) -> Option<Place>;
 
-	/// Registers `who` as an active device at `place`, for benchmarks and tests.
+	/// Registers `who` as an active device at `place` (its cinema registered if it is not), for
+	/// benchmarks and tests.
 	#[cfg(feature = "runtime-benchmarks")]
 	fn register_active_for_benchmarks(who: &AccountId, place: Place) -> DeviceId;
 }
@@ -241,6 +313,19 @@ mod tests {
 		let scope = limited(&["CN-BJ"], &[4401]);
 		assert!(scope.covers(&place(4401, "CN-GD")));
 		assert!(!scope.covers(&place(4402, "CN-GD")));
+	}
+
+	#[test]
+	fn a_scope_contains_the_scopes_it_reaches_all_of() {
+		let beijing = limited(&["CN-BJ"], &[]);
+		assert!(Scope::National.contains(&beijing));
+		assert!(Scope::National.contains(&Scope::National));
+		assert!(!beijing.contains(&Scope::National));
+		assert!(beijing.contains(&limited(&["CN-BJ-05"], &[])), "a region contains its sub-regions");
+		assert!(!limited(&["CN-BJ-05"], &[]).contains(&beijing), "but not the other way round");
+		assert!(!beijing.contains(&limited(&["CN-BJ"], &[4401])), "a cinema it does not list");
+		assert!(limited(&["CN-BJ"], &[4401]).contains(&limited(&[], &[4401])));
+		assert!(!limited(&[], &[4401]).contains(&limited(&["CN-BJ"], &[])));
 	}
 
 	#[test]

@@ -7,6 +7,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
 	[pallet_supervisors, Supervisors]
+	[pallet_cinemas, Cinemas]
 	[pallet_devices, Devices]
 	[pallet_screenings, Screenings]
 	[pallet_archive, Archive]

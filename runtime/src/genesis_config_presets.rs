@@ -9,11 +9,11 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{PresetId, DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
-use cinechain_primitives::{CinemaId, Place, RegionCode, Role, Scope};
+use cinechain_primitives::{CinemaId, Location, RegionCode, Role, Scope};
 use pallet_devices::DeviceInfo;
 
 use crate::{
-	AccountId, AuraConfig, BalancesConfig, DevicesConfig, GrandpaConfig, RuntimeGenesisConfig,
+	AccountId, AuraConfig, BalancesConfig, CinemasConfig, DevicesConfig, GrandpaConfig, RuntimeGenesisConfig,
 	SudoConfig, SupervisorsConfig, UNIT,
 };
 
@@ -29,9 +29,32 @@ const BOB: DevValidator = (Sr25519Keyring::Bob, Ed25519Keyring::Bob);
 const CHARLIE: DevValidator = (Sr25519Keyring::Charlie, Ed25519Keyring::Charlie);
 const DAVE: DevValidator = (Sr25519Keyring::Dave, Ed25519Keyring::Dave);
 
-/// The demo cinema of the development chains, in Beijing.
+/// The demo cinema of the development chains, in Beijing: the demo projectors' cinema.
 const DEMO_CINEMA: CinemaId = 11_010_501;
-const DEMO_REGION: &[u8] = b"CN-BJ";
+
+/// The cinemas of the development chains: `(code, region, name, latitude, longitude)`. The
+/// first is the demo projectors'; the others give regional registrars and supervisors
+/// somewhere to act.
+const DEMO_CINEMAS: [(CinemaId, &str, &str, i32, i32); 3] = [
+	(DEMO_CINEMA, "CN-BJ", "Cinechain Demo Cinema, Beijing", 39_904_200, 116_407_400),
+	(31_010_101, "CN-SH", "Cinechain Demo Cinema, Shanghai", 31_230_400, 121_473_700),
+	(44_010_101, "CN-GD", "Cinechain Demo Cinema, Guangzhou", 23_129_100, 113_264_400),
+];
+
+/// The demo cinemas as the cinemas pallet's genesis takes them.
+fn demo_cinemas() -> Vec<(CinemaId, RegionCode, pallet_cinemas::Name, Option<Location>)> {
+	DEMO_CINEMAS
+		.iter()
+		.map(|(code, region, name, latitude, longitude)| {
+			(
+				*code,
+				RegionCode::try_from(region.as_bytes().to_vec()).expect("short codes; qed"),
+				pallet_cinemas::Name::try_from(name.as_bytes().to_vec()).expect("short names; qed"),
+				Some(Location { latitude: *latitude, longitude: *longitude }),
+			)
+		})
+		.collect()
+}
 
 /// A demo projector's registration data.
 fn demo_projector(serial: &[u8]) -> DeviceInfo {
@@ -42,10 +65,7 @@ fn demo_projector(serial: &[u8]) -> DeviceInfo {
 		serial_number: text(serial),
 		production_date: 2026_01_15,
 		firmware_version: text(b"0.1.0"),
-		place: Place {
-			cinema: DEMO_CINEMA,
-			region: RegionCode::try_from(DEMO_REGION.to_vec()).expect("a short code; qed"),
-		},
+		cinema: DEMO_CINEMA,
 	}
 }
 
@@ -71,6 +91,7 @@ fn genesis(validators: &[DevValidator], root: AccountId, endowed: Vec<AccountId>
 				(Sr25519Keyring::Charlie.to_account_id(), Role::Supervisor, Scope::National, None),
 			],
 		},
+		cinemas: CinemasConfig { cinemas: demo_cinemas() },
 		devices: DevicesConfig {
 			devices: vec![
 				(Sr25519Keyring::One.to_account_id(), demo_projector(b"DEMO-0001")),

@@ -27,6 +27,7 @@ mod benches;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod migrations;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,
@@ -188,8 +189,9 @@ pub type UncheckedExtrinsic =
 /// What a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
-/// Storage migrations run on the next runtime upgrade, beyond the pallets' own.
-type Migrations = ();
+/// Storage migrations run on the next runtime upgrade, beyond the pallets' own (see
+/// [`migrations`]).
+type Migrations = (migrations::DevicesV2,);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<
@@ -253,6 +255,11 @@ mod runtime {
 	/// Registrar and supervisor roles, with scope and expiry, enforced by the pallets below.
 	#[runtime::pallet_index(10)]
 	pub type Supervisors = pallet_supervisors;
+
+	/// The cinema registry: code, region, name and location. Its index is below the devices'
+	/// because genesis is built in index order, and the devices' genesis names its cinemas.
+	#[runtime::pallet_index(9)]
+	pub type Cinemas = pallet_cinemas;
 
 	/// The projector registry.
 	#[runtime::pallet_index(11)]

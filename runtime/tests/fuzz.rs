@@ -16,7 +16,7 @@
 
 use std::{collections::BTreeMap, time::Instant};
 
-use cinechain_primitives::{Place, RegionCode, Role, Scope};
+use cinechain_primitives::{RegionCode, Role, Scope};
 use cinechain_runtime::{
 	configs::{ArchiveHeartbeatInterval, ScreeningQuota, ScreeningQuotaPeriod},
 	AccountId, Executive, Header, Runtime, RuntimeCall, RuntimeEvent, RuntimeGenesisConfig, SignedPayload,
@@ -183,6 +183,7 @@ impl Fuzzer {
 		self.stats.blocks += 1;
 		let checks = [
 			("supervisors", pallet_supervisors::Pallet::<Runtime>::do_try_state()),
+			("cinemas", pallet_cinemas::Pallet::<Runtime>::do_try_state()),
 			("devices", pallet_devices::Pallet::<Runtime>::do_try_state()),
 			("screenings", pallet_screenings::Pallet::<Runtime>::do_try_state()),
 			("archive", pallet_archive::Pallet::<Runtime>::do_try_state()),
@@ -293,10 +294,13 @@ impl Fuzzer {
 		Text::truncate_from(vec![byte; len])
 	}
 
-	fn place(&mut self) -> Place {
-		let cinema = *self.rng.pick(&[11_010_501u32, 1, 2, 3, u32::MAX]);
-		let region = *self.rng.pick(&[&b"CN-BJ"[..], b"CN-SH", b"", b"CN BJ"]);
-		Place { cinema, region: RegionCode::truncate_from(region.to_vec()) }
+	/// A cinema code: the demo cinemas of the genesis, a few the run may register, one never.
+	fn cinema(&mut self) -> u32 {
+		*self.rng.pick(&[11_010_501u32, 31_010_101, 44_010_101, 1, 2, 3, u32::MAX])
+	}
+
+	fn region(&mut self) -> RegionCode {
+		RegionCode::truncate_from(self.rng.pick(&[&b"CN-BJ"[..], b"CN-SH", b"CN-BJ-05", b"", b"CN BJ"]).to_vec())
 	}
 
 	fn info(&mut self) -> DeviceInfo {
@@ -306,7 +310,7 @@ impl Fuzzer {
 			serial_number: self.text(),
 			production_date: *self.rng.pick(&[2025_06_30u32, 2025_13_01, 0]),
 			firmware_version: self.text(),
-			place: self.place(),
+			cinema: self.cinema(),
 		}
 	}
 
@@ -333,7 +337,7 @@ impl Fuzzer {
 		let head = device.map(pallet_screenings::Heads::<Runtime>::get).unwrap_or_default();
 		let cinema = device
 			.and_then(|d| pallet_devices::Devices::<Runtime>::get(d))
-			.map_or(11_010_501, |d| d.info.place.cinema);
+			.map_or(11_010_501, |d| d.info.cinema);
 		let now = (FIRST_SLOT + self.number as u64) * MS_PER_BLOCK;
 		let count = *self.rng.pick(&[0usize, 1, 1, 1, 3, 100, 101]);
 		let (mut seq, mut prev) = (head.last_seq + 1, head.last_hash);
@@ -469,7 +473,7 @@ impl Fuzzer {
 				};
 				(who, RuntimeCall::Supervisors(call))
 			},
-			86..=93 => {
+			86..=90 => {
 				let heartbeat = self.rng.chance(70);
 				if heartbeat {
 					let who = if self.rng.chance(85) { self.who_of(&[Kind::ArchiveKey]) } else { self.any_signer() };
@@ -492,6 +496,24 @@ impl Fuzzer {
 				} else {
 					let operator = self.who_of(&[Kind::Funded, Kind::Stranger]);
 					(operator, RuntimeCall::Archive(Archive::leave { node: self.node_id() }))
+				}
+			},
+			91..=93 => {
+				use pallet_cinemas::Call as Cinemas;
+				let cinema = self.cinema();
+				let name = pallet_cinemas::Name::truncate_from(if self.rng.chance(90) { b"Fuzz Cinema".to_vec() } else { vec![] });
+				let location = if self.rng.chance(80) { Some(Location { latitude: 39_904_200, longitude: 116_407_400 }) } else { Some(Location { latitude: i32::MIN, longitude: 0 }) };
+				let call = match self.rng.below(3) {
+					0 => Cinemas::register_cinema { cinema, region: self.region(), name, location },
+					1 => Cinemas::update_cinema { cinema, name, location },
+					_ => Cinemas::move_cinema { cinema, region: self.region() },
+				};
+				let call = RuntimeCall::Cinemas(call);
+				if self.rng.chance(40) {
+					(self.who_of(&[Kind::Root]), RuntimeCall::Sudo(pallet_sudo::Call::sudo { call: Box::new(call) }))
+				} else {
+					let who = if self.rng.chance(70) { self.who_of(&[Kind::Registrar]) } else { self.any_signer() };
+					(who, call)
 				}
 			},
 			94..=96 => {

@@ -179,7 +179,7 @@ fn projector_agent_records_through_its_light_client_and_survives_crashes_and_out
 		&data,
 		&[
 			"register", "--manufacturer", "Barco", "--model", "SP4K-15C", "--serial", "E2E-0001",
-			"--production-date", "20250630", "--firmware", "4.2.1", "--region", "CN-BJ",
+			"--production-date", "20250630", "--firmware", "4.2.1",
 		],
 	);
 	assert!(registered.contains("registration requested"), "{registered}");

@@ -15,14 +15,13 @@ use cinechain_e2e::{
 			self,
 			runtime_types::{
 				bounded_collections::bounded_vec::BoundedVec,
-				cinechain_primitives::Place,
 				pallet_devices::types::DeviceInfo,
 				pallet_screenings::types::ScreeningRecord,
 			},
 		},
 		connect, submit, Client, Outcome,
 	},
-	records::{bounded, record_hash, screening_at, DEMO_CINEMA, DEMO_REGION},
+	records::{bounded, record_hash, screening_at, DEMO_CINEMA},
 	wait_for, Node, NodeConfig,
 };
 use cinechain_primitives::refusal::{
@@ -38,7 +37,6 @@ fn refusal(code: u8) -> String {
 }
 
 const CINEMA: u32 = DEMO_CINEMA;
-const REGION: &str = DEMO_REGION;
 
 fn device_info(serial: &str) -> DeviceInfo {
 	DeviceInfo {
@@ -47,7 +45,7 @@ fn device_info(serial: &str) -> DeviceInfo {
 		serial_number: bounded(serial.as_bytes()),
 		production_date: 2025_06_30,
 		firmware_version: bounded(b"1.4.2"),
-		place: Place { cinema: CINEMA, region: bounded(REGION.as_bytes()) },
+		cinema: CINEMA,
 	}
 }
 

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::Pallet as DevicesPallet;
-use cinechain_primitives::{Devices as _, RegionCode, Scope, MAX_REGION_CODE_LEN};
+use cinechain_primitives::{Cinemas as _, Devices as _, RegionCode, Scope, MAX_REGION_CODE_LEN};
 use frame_benchmarking::v2::*;
 use frame_system::RawOrigin;
 
@@ -16,11 +16,17 @@ fn longest_info() -> DeviceInfo {
 		serial_number: text(b's'),
 		production_date: 2025_06_30,
 		firmware_version: text(b'f'),
-		place: Place {
-			cinema: 1,
-			region: RegionCode::try_from(alloc::vec![b'R'; MAX_REGION_CODE_LEN as usize]).expect("bound"),
-		},
+		cinema: 1,
 	}
+}
+
+/// The benchmark cinema's place, registered.
+fn place<T: Config>() -> Place {
+	let region = RegionCode::try_from(alloc::vec![b'R'; MAX_REGION_CODE_LEN as usize]).expect("bound");
+	if T::Cinemas::place_of(1).is_none() {
+		T::Cinemas::register_for_benchmarks(1, region.clone());
+	}
+	Place { cinema: 1, region }
 }
 
 /// An account holding `role` nationwide.
@@ -34,7 +40,7 @@ fn official<T: Config>(role: Role) -> T::AccountId {
 fn requested<T: Config>() -> (DeviceId, T::AccountId) {
 	let key = T::BenchmarkHelper::new_key();
 	let info = longest_info();
-	let cinema = info.place.cinema;
+	let cinema = place::<T>().cinema;
 	let id = DevicesPallet::<T>::insert_device(key.clone(), info, DeviceStatus::Requested);
 	DevicesPallet::<T>::open_request(id, cinema);
 	(id, key)
@@ -43,7 +49,7 @@ fn requested<T: Config>() -> (DeviceId, T::AccountId) {
 /// An active device under a fresh key.
 fn active<T: Config>() -> (DeviceId, T::AccountId) {
 	let key = T::BenchmarkHelper::new_key();
-	(DevicesPallet::<T>::register_active_for_benchmarks(&key, longest_info().place), key)
+	(DevicesPallet::<T>::register_active_for_benchmarks(&key, place::<T>()), key)
 }
 
 #[benchmarks]
@@ -54,7 +60,7 @@ mod benchmarks {
 	fn request_registration() {
 		// The cinema's queue and the block's list one short of full: the fullest state a
 		// request still gets through.
-		RequestsAt::<T>::insert(longest_info().place.cinema, T::MaxRequestsPerCinema::get().saturating_sub(1));
+		RequestsAt::<T>::insert(place::<T>().cinema, T::MaxRequestsPerCinema::get().saturating_sub(1));
 		let due = DevicesPallet::<T>::expiry_of_new_request();
 		let others = (1..T::MaxRequestsPerBlock::get()).map(|i| u64::MAX - i as u64).collect::<alloc::vec::Vec<_>>();
 		RequestExpiries::<T>::insert(due, BoundedVec::truncate_from(others));
@@ -86,6 +92,7 @@ mod benchmarks {
 	fn provision_device() {
 		let registrar = official::<T>(Role::Registrar);
 		let key = T::BenchmarkHelper::new_key();
+		place::<T>();
 		let info = longest_info();
 		let proof = T::BenchmarkHelper::sign(&key, &DevicesPallet::<T>::provision_payload(&key, &info));
 		#[extrinsic_call]
@@ -138,8 +145,11 @@ mod benchmarks {
 	fn update_device_info() {
 		let registrar = official::<T>(Role::Registrar);
 		let (id, _) = active::<T>();
+		// The worst case: a move to another cinema (its registry entry and the open flags read).
 		let mut info = longest_info();
 		info.firmware_version = Text::try_from(alloc::vec![b'2'; MAX_TEXT_LEN as usize]).expect("bound");
+		info.cinema = 2;
+		T::Cinemas::register_for_benchmarks(2, place::<T>().region);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(registrar), id, info.clone());
 		assert_eq!(Devices::<T>::get(id).map(|d| d.info), Some(info));

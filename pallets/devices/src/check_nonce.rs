@@ -92,7 +92,7 @@ where
 			Some(Error::BlockRequestsFull) => Err(InvalidTransaction::ExhaustsResources.into()),
 			Some(_) => Err(InvalidTransaction::Custom(refusal::REGISTRATION_REFUSED).into()),
 			None => {
-				let cinema = info.place.cinema;
+				let cinema = info.cinema;
 				let place = (b"cinechain/request", cinema, RequestsAt::<T>::get(cinema)).encode();
 				Ok(ValidTransaction { provides: vec![place], ..Default::default() })
 			},

@@ -32,7 +32,13 @@
 //!   [`Pallet::provision_payload`] as proof that the device holds the key. Operators provision
 //!   without ever holding device keys.
 //! - Supervisors in scope suspend, resume and revoke devices; registrars in scope update their
-//!   information. A device rotates its own key ([`Pallet::rotate_key`], signed by the old key,
+//!   information. A device's place is its cinema's entry in the cinema registry
+//!   ([`Config::Cinemas`]), so no registrant can put a device out of its region's reach by
+//!   what it writes.
+//! - **Who may resume.** A suspension remembers the suspending supervisor's scope; only a
+//!   supervisor whose scope contains it (the same or wider) may resume the device: a cinema's
+//!   own supervisor cannot undo what the national one did. A suspended device, or one with open
+//!   flags, cannot move to another cinema. A device rotates its own key ([`Pallet::rotate_key`], signed by the old key,
 //!   with the new key's signature over [`Pallet::rotation_payload`]); its [`DeviceId`] and so
 //!   its history stay the same.
 //!
@@ -70,7 +76,7 @@ pub use types::*;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
-use cinechain_primitives::Permissions;
+use cinechain_primitives::{Cinemas, OpenFlags, Permissions, Scope};
 use codec::Encode;
 use frame_support::pallet_prelude::*;
 use frame_system::pallet_prelude::BlockNumberFor;
@@ -101,7 +107,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	/// The in-code storage version.
-	const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(2);
 
 	#[pallet::pallet]
 	#[pallet::storage_version(STORAGE_VERSION)]
@@ -111,6 +117,11 @@ pub mod pallet {
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
 		/// Who may act as registrar or supervisor where (the supervisors pallet).
 		type Permissions: Permissions<Self::AccountId>;
+		/// Where each cinema lies (the cinemas pallet): a device's place is its cinema's entry.
+		type Cinemas: Cinemas;
+		/// Open supervisor flags on devices' screenings (the screenings pallet): a device with
+		/// open flags cannot move to another cinema.
+		type OpenFlags: OpenFlags;
 		/// The signatures devices make: over provisioning and key-rotation payloads.
 		type Signature: Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>> + Parameter;
 		/// The most registration requests that may wait for registrars at one cinema. Requests
@@ -249,6 +260,14 @@ pub mod pallet {
 		NotADevice,
 		/// The device changed its key too recently.
 		RotationTooSoon,
+		/// No cinema with that code is registered.
+		UnknownCinema,
+		/// The device is suspended or has open flags: it cannot move to another cinema until a
+		/// supervisor has resumed it and resolved its flags.
+		UnderSupervision,
+		/// A supervisor whose scope is wider than the caller's suspended the device; only a
+		/// supervisor whose scope contains theirs may resume it.
+		SuspendedFromWider,
 	}
 
 	#[pallet::genesis_config]
@@ -263,6 +282,7 @@ pub mod pallet {
 		fn build(&self) {
 			for (key, info) in &self.devices {
 				assert!(info.is_valid(), "genesis device with invalid information");
+				assert!(T::Cinemas::place_of(info.cinema).is_some(), "genesis device of an unregistered cinema");
 				assert!(!DeviceByKey::<T>::contains_key(key), "genesis device key listed twice");
 				Pallet::<T>::insert_device(key.clone(), info.clone(), DeviceStatus::Active);
 			}
@@ -301,7 +321,7 @@ pub mod pallet {
 			if let Some(error) = Self::registration_refusal(&key, &info) {
 				return Err(error.into());
 			}
-			let (cinema, region) = (info.place.cinema, info.place.region.to_vec());
+			let (cinema, region) = Self::place_fields(&Self::place(info.cinema)?);
 			let device = Self::insert_device(key.clone(), info, DeviceStatus::Requested);
 			Self::open_request(device, cinema);
 			Self::deposit_event(Event::RegistrationRequested { device, key, cinema, region });
@@ -316,12 +336,12 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::approve_registration())]
 		pub fn approve_registration(origin: OriginFor<T>, device: DeviceId) -> DispatchResult {
 			let registrar = ensure_signed(origin)?;
-			let mut entry = Self::device_for(&registrar, Role::Registrar, device)?;
+			let (mut entry, place) = Self::device_for(&registrar, Role::Registrar, device)?;
 			ensure!(entry.status == DeviceStatus::Requested, Error::<T>::NotRequested);
 			Self::set_status(&mut entry, DeviceStatus::Active);
 			Devices::<T>::insert(device, &entry);
-			Self::close_request(entry.info.place.cinema);
-			let (cinema, region) = place_fields(&entry.info);
+			Self::close_request(entry.info.cinema);
+			let (cinema, region) = Self::place_fields(&place);
 			Self::deposit_event(Event::DeviceApproved { device, key: entry.key, registrar, cinema, region });
 			Ok(())
 		}
@@ -335,10 +355,10 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::reject_registration())]
 		pub fn reject_registration(origin: OriginFor<T>, device: DeviceId, reason: u16) -> DispatchResult {
 			let registrar = ensure_signed(origin)?;
-			let entry = Self::device_for(&registrar, Role::Registrar, device)?;
+			let (entry, place) = Self::device_for(&registrar, Role::Registrar, device)?;
 			ensure!(entry.status == DeviceStatus::Requested, Error::<T>::NotRequested);
 			Self::drop_request(device, &entry);
-			let (cinema, region) = place_fields(&entry.info);
+			let (cinema, region) = Self::place_fields(&place);
 			Self::deposit_event(Event::RegistrationRejected {
 				device,
 				key: entry.key,
@@ -366,17 +386,19 @@ pub mod pallet {
 		) -> DispatchResult {
 			let registrar = ensure_signed(origin)?;
 			ensure!(info.is_valid(), Error::<T>::InvalidDeviceInfo);
-			T::Permissions::ensure_permission(&registrar, Role::Registrar, &info.place)?;
+			let place = Self::place(info.cinema)?;
+			T::Permissions::ensure_permission(&registrar, Role::Registrar, &place)?;
 			ensure!(!DeviceByKey::<T>::contains_key(&key), Error::<T>::KeyInUse);
 			ensure!(proof.verify(&Self::provision_payload(&key, &info)[..], &key), Error::<T>::BadProof);
-			let (cinema, region) = place_fields(&info);
+			let (cinema, region) = Self::place_fields(&place);
 			let device = Self::insert_device(key.clone(), info, DeviceStatus::Active);
 			Self::deposit_event(Event::DeviceProvisioned { device, key, registrar, cinema, region });
 			Ok(())
 		}
 
 		/// Suspends an active device with a reason code: its records are refused until it is
-		/// resumed.
+		/// resumed. The suspension keeps the supervisor's scope: only a supervisor of the same or
+		/// a wider scope may resume the device.
 		///
 		/// Origin: signed by a supervisor whose scope covers the device's cinema. Emits
 		/// `DeviceSuspended`.
@@ -384,28 +406,35 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::suspend_device())]
 		pub fn suspend_device(origin: OriginFor<T>, device: DeviceId, reason: u16) -> DispatchResult {
 			let supervisor = ensure_signed(origin)?;
-			let mut entry = Self::device_for(&supervisor, Role::Supervisor, device)?;
+			let (mut entry, place) = Self::device_for(&supervisor, Role::Supervisor, device)?;
 			ensure!(entry.status == DeviceStatus::Active, Error::<T>::NotActive);
-			Self::set_status(&mut entry, DeviceStatus::Suspended { reason });
+			// `device_for` saw the role, so its scope is there; nationwide is the safe fallback.
+			let scope = T::Permissions::scope_of(&supervisor, Role::Supervisor).unwrap_or(Scope::National);
+			Self::set_status(&mut entry, DeviceStatus::Suspended { reason, scope });
 			Devices::<T>::insert(device, &entry);
-			let (cinema, region) = place_fields(&entry.info);
+			let (cinema, region) = Self::place_fields(&place);
 			Self::deposit_event(Event::DeviceSuspended { device, supervisor, reason, cinema, region });
 			Ok(())
 		}
 
 		/// Resumes a suspended device.
 		///
-		/// Origin: signed by a supervisor whose scope covers the device's cinema. Emits
+		/// Origin: signed by a supervisor whose scope covers the device's cinema and contains
+		/// the scope of the supervisor who suspended it (the same or wider). Emits
 		/// `DeviceResumed`.
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::resume_device())]
 		pub fn resume_device(origin: OriginFor<T>, device: DeviceId) -> DispatchResult {
 			let supervisor = ensure_signed(origin)?;
-			let mut entry = Self::device_for(&supervisor, Role::Supervisor, device)?;
-			ensure!(matches!(entry.status, DeviceStatus::Suspended { .. }), Error::<T>::NotSuspended);
+			let (mut entry, place) = Self::device_for(&supervisor, Role::Supervisor, device)?;
+			let DeviceStatus::Suspended { scope: suspended_by, .. } = &entry.status else {
+				return Err(Error::<T>::NotSuspended.into());
+			};
+			let scope = T::Permissions::scope_of(&supervisor, Role::Supervisor).unwrap_or(Scope::National);
+			ensure!(scope.contains(suspended_by), Error::<T>::SuspendedFromWider);
 			Self::set_status(&mut entry, DeviceStatus::Active);
 			Devices::<T>::insert(device, &entry);
-			let (cinema, region) = place_fields(&entry.info);
+			let (cinema, region) = Self::place_fields(&place);
 			Self::deposit_event(Event::DeviceResumed { device, supervisor, cinema, region });
 			Ok(())
 		}
@@ -418,14 +447,14 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::revoke_device())]
 		pub fn revoke_device(origin: OriginFor<T>, device: DeviceId, reason: u16) -> DispatchResult {
 			let supervisor = ensure_signed(origin)?;
-			let mut entry = Self::device_for(&supervisor, Role::Supervisor, device)?;
+			let (mut entry, place) = Self::device_for(&supervisor, Role::Supervisor, device)?;
 			if entry.status == DeviceStatus::Requested {
-				Self::close_request(entry.info.place.cinema);
+				Self::close_request(entry.info.cinema);
 			}
 			Self::set_status(&mut entry, DeviceStatus::Revoked { reason });
 			Devices::<T>::insert(device, &entry);
 			Self::release_account(&entry.key);
-			let (cinema, region) = place_fields(&entry.info);
+			let (cinema, region) = Self::place_fields(&place);
 			Self::deposit_event(Event::DeviceRevoked { device, supervisor, reason, cinema, region });
 			Ok(())
 		}
@@ -454,7 +483,9 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Replaces a device's information (a firmware update, a move to another cinema).
+		/// Replaces a device's information (a firmware update, a move to another cinema). A
+		/// device cannot move while it is suspended or has open flags: a move must never take it
+		/// out of reach of the supervisor who acted on it.
 		///
 		/// Origin: signed by a registrar whose scope covers both the old and the new cinema.
 		/// Emits `DeviceInfoUpdated`.
@@ -463,15 +494,19 @@ pub mod pallet {
 		pub fn update_device_info(origin: OriginFor<T>, device: DeviceId, info: DeviceInfo) -> DispatchResult {
 			let registrar = ensure_signed(origin)?;
 			ensure!(info.is_valid(), Error::<T>::InvalidDeviceInfo);
-			let mut entry = Self::device_for(&registrar, Role::Registrar, device)?;
-			T::Permissions::ensure_permission(&registrar, Role::Registrar, &info.place)?;
-			let (cinema, region) = place_fields(&info);
-			if entry.status == DeviceStatus::Requested && cinema != entry.info.place.cinema {
-				// The request moves with the device (the new cinema's cap does not apply: a
-				// registrar moved it, not a flood).
-				Self::close_request(entry.info.place.cinema);
-				RequestsAt::<T>::mutate(cinema, |n| *n += 1);
-				PendingRequests::<T>::mutate(|n| *n += 1);
+			let (mut entry, _) = Self::device_for(&registrar, Role::Registrar, device)?;
+			let place = Self::place(info.cinema)?;
+			T::Permissions::ensure_permission(&registrar, Role::Registrar, &place)?;
+			let (cinema, region) = Self::place_fields(&place);
+			if cinema != entry.info.cinema {
+				ensure!(Self::may_move(device, &entry), Error::<T>::UnderSupervision);
+				if entry.status == DeviceStatus::Requested {
+					// The request moves with the device (the new cinema's cap does not apply: a
+					// registrar moved it, not a flood).
+					Self::close_request(entry.info.cinema);
+					RequestsAt::<T>::mutate(cinema, |n| *n += 1);
+					PendingRequests::<T>::mutate(|n| *n += 1);
+				}
 			}
 			entry.info = info;
 			Devices::<T>::insert(device, &entry);
@@ -481,12 +516,23 @@ pub mod pallet {
 	}
 }
 
-/// The cinema and region of a device, as events carry them.
-fn place_fields(info: &DeviceInfo) -> (u32, Vec<u8>) {
-	(info.place.cinema, info.place.region.to_vec())
-}
-
 impl<T: Config> Pallet<T> {
+	/// The cinema and region of a place, as events carry them.
+	fn place_fields(place: &Place) -> (CinemaId, Vec<u8>) {
+		(place.cinema, place.region.to_vec())
+	}
+
+	/// The place of cinema `cinema`, from the cinema registry.
+	fn place(cinema: CinemaId) -> Result<Place, Error<T>> {
+		T::Cinemas::place_of(cinema).ok_or(Error::<T>::UnknownCinema)
+	}
+
+	/// Whether `device` may move to another cinema: not while a supervisor's suspension or open
+	/// flag is on it (the move could take it out of that supervisor's reach).
+	pub fn may_move(device: DeviceId, entry: &DeviceOf<T>) -> bool {
+		!matches!(entry.status, DeviceStatus::Suspended { .. }) && T::OpenFlags::open_flags(device) == 0
+	}
+
 	/// What a device signs so that a registrar can provision it: the context, this chain's
 	/// genesis hash, the device's key and its information, SCALE-encoded.
 	pub fn provision_payload(key: &T::AccountId, info: &DeviceInfo) -> Vec<u8> {
@@ -509,7 +555,9 @@ impl<T: Config> Pallet<T> {
 			Some(Error::InvalidDeviceInfo)
 		} else if DeviceByKey::<T>::contains_key(key) {
 			Some(Error::KeyInUse)
-		} else if RequestsAt::<T>::get(info.place.cinema) >= T::MaxRequestsPerCinema::get() {
+		} else if T::Cinemas::place_of(info.cinema).is_none() {
+			Some(Error::UnknownCinema)
+		} else if RequestsAt::<T>::get(info.cinema) >= T::MaxRequestsPerCinema::get() {
 			Some(Error::CinemaRequestsFull)
 		} else if RequestExpiries::<T>::decode_len(Self::expiry_of_new_request()).unwrap_or(0) as u32 >=
 			T::MaxRequestsPerBlock::get()
@@ -546,7 +594,7 @@ impl<T: Config> Pallet<T> {
 		Devices::<T>::remove(device);
 		DeviceByKey::<T>::remove(&entry.key);
 		Self::release_account(&entry.key);
-		Self::close_request(entry.info.place.cinema);
+		Self::close_request(entry.info.cinema);
 	}
 
 	/// Drops `device` if it still waits for an answer.
@@ -555,7 +603,9 @@ impl<T: Config> Pallet<T> {
 			return;
 		};
 		Self::drop_request(device, &entry);
-		let (cinema, region) = place_fields(&entry.info);
+		// A registered cinema is never removed; the fallback only keeps the event whole.
+		let place = T::Cinemas::place_of(entry.info.cinema).unwrap_or(Place { cinema: entry.info.cinema, region: Default::default() });
+		let (cinema, region) = Self::place_fields(&place);
 		Self::deposit_event(Event::RegistrationExpired { device, key: entry.key, cinema, region });
 	}
 
@@ -592,12 +642,14 @@ impl<T: Config> Pallet<T> {
 		(entry.status == DeviceStatus::Active).then_some((device, entry))
 	}
 
-	/// Device `device`, if `who` holds `role` over its place and it is not revoked.
-	fn device_for(who: &T::AccountId, role: Role, device: DeviceId) -> Result<DeviceOf<T>, DispatchError> {
+	/// Device `device` and its place, if `who` holds `role` over its place and it is not
+	/// revoked.
+	fn device_for(who: &T::AccountId, role: Role, device: DeviceId) -> Result<(DeviceOf<T>, Place), DispatchError> {
 		let entry = Devices::<T>::get(device).ok_or(Error::<T>::UnknownDevice)?;
-		T::Permissions::ensure_permission(who, role, &entry.info.place)?;
+		let place = Self::place(entry.info.cinema)?;
+		T::Permissions::ensure_permission(who, role, &place)?;
 		ensure!(!matches!(entry.status, DeviceStatus::Revoked { .. }), Error::<T>::Revoked);
-		Ok(entry)
+		Ok((entry, place))
 	}
 
 	fn set_status(entry: &mut DeviceOf<T>, status: DeviceStatus) {
@@ -633,6 +685,7 @@ impl<T: Config> Pallet<T> {
 		for (id, entry) in Devices::<T>::iter() {
 			ensure!(id < NextDeviceId::<T>::get(), "a device number at or above the next one");
 			ensure!(DeviceByKey::<T>::get(&entry.key) == Some(id), "a device's key does not point back to it");
+			ensure!(T::Cinemas::place_of(entry.info.cinema).is_some(), "a device of an unregistered cinema");
 			requested += (entry.status == DeviceStatus::Requested) as u32;
 		}
 		for (key, id) in DeviceByKey::<T>::iter() {
@@ -642,7 +695,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(requested == PendingRequests::<T>::get(), "the pending counter is off");
 		let mut per_cinema = alloc::collections::BTreeMap::<CinemaId, u32>::new();
 		for (_, entry) in Devices::<T>::iter().filter(|(_, e)| e.status == DeviceStatus::Requested) {
-			*per_cinema.entry(entry.info.place.cinema).or_default() += 1;
+			*per_cinema.entry(entry.info.cinema).or_default() += 1;
 		}
 		ensure!(
 			RequestsAt::<T>::iter().collect::<alloc::collections::BTreeMap<_, _>>() == per_cinema,
@@ -654,11 +707,11 @@ impl<T: Config> Pallet<T> {
 
 impl<T: Config> cinechain_primitives::Devices<T::AccountId> for Pallet<T> {
 	fn active_device(who: &T::AccountId) -> Option<(DeviceId, Place)> {
-		Self::active(who).map(|(id, entry)| (id, entry.info.place))
+		Self::active(who).and_then(|(id, entry)| Some((id, T::Cinemas::place_of(entry.info.cinema)?)))
 	}
 
 	fn place_of(id: DeviceId) -> Option<Place> {
-		Devices::<T>::get(id).map(|entry| entry.info.place)
+		Devices::<T>::get(id).and_then(|entry| T::Cinemas::place_of(entry.info.cinema))
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]
@@ -670,8 +723,11 @@ impl<T: Config> cinechain_primitives::Devices<T::AccountId> for Pallet<T> {
 			serial_number: text(b"bench"),
 			production_date: 2025_01_01,
 			firmware_version: text(b"1"),
-			place,
+			cinema: place.cinema,
 		};
+		if T::Cinemas::place_of(place.cinema).is_none() {
+			T::Cinemas::register_for_benchmarks(place.cinema, place.region);
+		}
 		Self::insert_device(who.clone(), info, DeviceStatus::Active)
 	}
 }

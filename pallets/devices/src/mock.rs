@@ -22,6 +22,8 @@ mod runtime {
 	#[runtime::pallet_index(1)]
 	pub type Supervisors = pallet_supervisors;
 	#[runtime::pallet_index(2)]
+	pub type Cinemas = pallet_cinemas;
+	#[runtime::pallet_index(3)]
 	pub type Devices = pallet_devices;
 }
 
@@ -38,8 +40,16 @@ impl pallet_supervisors::Config for Test {
 	type WeightInfo = ();
 }
 
+impl pallet_cinemas::Config for Test {
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type Permissions = Supervisors;
+	type WeightInfo = ();
+}
+
 impl pallet_devices::Config for Test {
 	type Permissions = Supervisors;
+	type Cinemas = Cinemas;
+	type OpenFlags = MockFlags;
 	type Signature = MultiSignature;
 	type MaxRequestsPerCinema = ConstU32<2>;
 	type MaxRequestsPerBlock = ConstU32<3>;
@@ -97,6 +107,23 @@ pub fn person(n: u8) -> AccountId {
 	AccountId32::new([n; 32])
 }
 
+thread_local! {
+	static OPEN_FLAGS: core::cell::Cell<u32> = const { core::cell::Cell::new(0) };
+}
+
+/// Open flags as the tests set them (the screenings pallet keeps them in a runtime).
+pub struct MockFlags;
+
+impl cinechain_primitives::OpenFlags for MockFlags {
+	fn open_flags(_: cinechain_primitives::DeviceId) -> u32 {
+		OPEN_FLAGS.with(|n| n.get())
+	}
+}
+
+pub fn set_open_flags(n: u32) {
+	OPEN_FLAGS.with(|f| f.set(n));
+}
+
 /// Blocks a registration request waits for an answer in the mock.
 pub const REQUEST_LIFETIME: u64 = 50;
 
@@ -111,6 +138,8 @@ pub fn beijing_registrar() -> AccountId { person(2) }
 pub fn supervisor() -> AccountId { person(3) }
 /// Supervisor for Shanghai only.
 pub fn shanghai_supervisor() -> AccountId { person(4) }
+/// Supervisor for Beijing only.
+pub fn beijing_supervisor() -> AccountId { person(5) }
 
 pub fn region(code: &str) -> RegionCode {
 	RegionCode::try_from(code.as_bytes().to_vec()).expect("short")
@@ -120,19 +149,28 @@ pub fn text(s: &str) -> Text {
 	Text::try_from(s.as_bytes().to_vec()).expect("short")
 }
 
-pub fn info_at(cinema: CinemaId, region_code: &str, serial: &str) -> DeviceInfo {
+/// Device information for a projector of cinema `cinema`.
+pub fn info_at(cinema: CinemaId, serial: &str) -> DeviceInfo {
 	DeviceInfo {
 		manufacturer: text("Cinemeccanica"),
 		model: text("CMC-4K"),
 		serial_number: text(serial),
 		production_date: 2025_06_30,
 		firmware_version: text("1.4.2"),
-		place: Place { cinema, region: region(region_code) },
+		cinema,
 	}
 }
 
 pub fn beijing_info(serial: &str) -> DeviceInfo {
-	info_at(BEIJING_CINEMA, "CN-BJ", serial)
+	info_at(BEIJING_CINEMA, serial)
+}
+
+/// Cinemas 1 to 4 (Beijing) and a cinema nobody registered.
+pub const UNREGISTERED_CINEMA: CinemaId = 9999;
+
+/// The place of a registered cinema.
+pub fn place_of(cinema: CinemaId) -> Place {
+	<Cinemas as cinechain_primitives::Cinemas>::place_of(cinema).expect("registered")
 }
 
 fn limited(code: &str) -> Scope {
@@ -147,10 +185,18 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 			(beijing_registrar(), Role::Registrar, limited("CN-BJ"), None),
 			(supervisor(), Role::Supervisor, Scope::National, None),
 			(shanghai_supervisor(), Role::Supervisor, limited("CN-SH"), None),
+			(beijing_supervisor(), Role::Supervisor, limited("CN-BJ"), None),
 		],
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();
+	let name = |n: &str| pallet_cinemas::Name::try_from(n.as_bytes().to_vec()).unwrap();
+	let mut cinemas = vec![
+		(BEIJING_CINEMA, region("CN-BJ"), name("Beijing"), None),
+		(SHANGHAI_CINEMA, region("CN-SH"), name("Shanghai"), None),
+	];
+	cinemas.extend((1..=4).map(|c| (c, region("CN-BJ"), name("Small"), None)));
+	pallet_cinemas::GenesisConfig::<Test> { cinemas, ..Default::default() }.assimilate_storage(&mut storage).unwrap();
 	let mut ext = sp_io::TestExternalities::new(storage);
 	ext.execute_with(|| System::set_block_number(1));
 	ext

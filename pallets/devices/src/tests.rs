@@ -88,14 +88,14 @@ fn request_registration_errors() {
 			Error::<Test>::CinemaRequestsFull
 		);
 		// Another cinema still takes requests: one more fits in this block, then none.
-		assert_ok!(Devices::request_registration(signed(&third), info_at(SHANGHAI_CINEMA, "CN-SH", "SN")));
+		assert_ok!(Devices::request_registration(signed(&third), info_at(SHANGHAI_CINEMA, "SN")));
 		let fourth = account_of(&device_pair(4));
 		assert_noop!(
-			Devices::request_registration(signed(&fourth), info_at(SHANGHAI_CINEMA, "CN-SH", "SN")),
+			Devices::request_registration(signed(&fourth), info_at(SHANGHAI_CINEMA, "SN")),
 			Error::<Test>::BlockRequestsFull
 		);
 		System::set_block_number(2);
-		assert_ok!(Devices::request_registration(signed(&fourth), info_at(SHANGHAI_CINEMA, "CN-SH", "SN")));
+		assert_ok!(Devices::request_registration(signed(&fourth), info_at(SHANGHAI_CINEMA, "SN")));
 		check();
 		assert_noop!(Devices::request_registration(RuntimeOrigin::none(), beijing_info("SN")), DispatchError::BadOrigin);
 	});
@@ -115,7 +115,7 @@ fn approve_registration_errors() {
 			pallet_supervisors::Error::<Test>::NoPermission
 		);
 		let shanghai_key = account_of(&device_pair(2));
-		assert_ok!(Devices::request_registration(signed(&shanghai_key), info_at(SHANGHAI_CINEMA, "CN-SH", "SN")));
+		assert_ok!(Devices::request_registration(signed(&shanghai_key), info_at(SHANGHAI_CINEMA, "SN")));
 		assert_noop!(
 			Devices::approve_registration(signed(&beijing_registrar()), 1),
 			pallet_supervisors::Error::<Test>::OutOfScope
@@ -195,16 +195,22 @@ fn provision_device_errors() {
 			Error::<Test>::BadProof
 		);
 		let mut bad = info.clone();
-		bad.place.region = region("");
+		bad.model = text("");
 		assert_noop!(
 			Devices::provision_device(signed(&registrar()), key.clone(), bad, proof.clone()),
 			Error::<Test>::InvalidDeviceInfo
 		);
+		let elsewhere = info_at(UNREGISTERED_CINEMA, "SN-5");
+		let elsewhere_proof = sign(&pair, &Devices::provision_payload(&key, &elsewhere));
 		assert_noop!(
-			Devices::provision_device(signed(&registrar()), key.clone(), info_at(SHANGHAI_CINEMA, "CN-SH", "SN-5"), proof.clone()),
+			Devices::provision_device(signed(&registrar()), key.clone(), elsewhere, elsewhere_proof),
+			Error::<Test>::UnknownCinema
+		);
+		assert_noop!(
+			Devices::provision_device(signed(&registrar()), key.clone(), info_at(SHANGHAI_CINEMA, "SN-5"), proof.clone()),
 			Error::<Test>::BadProof
 		);
-		let shanghai = info_at(SHANGHAI_CINEMA, "CN-SH", "SN-5");
+		let shanghai = info_at(SHANGHAI_CINEMA, "SN-5");
 		let shanghai_proof = sign(&pair, &Devices::provision_payload(&key, &shanghai));
 		assert_noop!(
 			Devices::provision_device(signed(&beijing_registrar()), key.clone(), shanghai, shanghai_proof),
@@ -222,7 +228,7 @@ fn suspend_and_resume() {
 		let key = account_of(&device_pair(1));
 		assert_ok!(Devices::suspend_device(signed(&supervisor()), id, 4));
 		assert!(matches!(last_event(), Event::DeviceSuspended { device: 0, reason: 4, .. }));
-		assert_eq!(status(id), DeviceStatus::Suspended { reason: 4 });
+		assert_eq!(status(id), DeviceStatus::Suspended { reason: 4, scope: cinechain_primitives::Scope::National });
 		assert_eq!(Devices::active_device(&key), None, "a suspended device is not active");
 		assert_noop!(Devices::suspend_device(signed(&supervisor()), id, 4), Error::<Test>::NotActive);
 
@@ -315,7 +321,7 @@ fn rotate_key_errors() {
 fn update_device_info_needs_scope_over_old_and_new_place() {
 	new_test_ext().execute_with(|| {
 		let id = active(1);
-		let moved = info_at(SHANGHAI_CINEMA, "CN-SH", "SN-1");
+		let moved = info_at(SHANGHAI_CINEMA, "SN-1");
 		assert_noop!(
 			Devices::update_device_info(signed(&beijing_registrar()), id, moved.clone()),
 			pallet_supervisors::Error::<Test>::OutOfScope
@@ -326,7 +332,55 @@ fn update_device_info_needs_scope_over_old_and_new_place() {
 		assert_noop!(Devices::update_device_info(signed(&registrar()), 7, moved.clone()), Error::<Test>::UnknownDevice);
 		assert_ok!(Devices::update_device_info(signed(&registrar()), id, moved.clone()));
 		assert!(matches!(last_event(), Event::DeviceInfoUpdated { device: 0, cinema: SHANGHAI_CINEMA, .. }));
-		assert_eq!(Devices::place_of(id), Some(moved.place));
+		assert_eq!(Devices::place_of(id), Some(place_of(SHANGHAI_CINEMA)));
+		assert_noop!(
+			Devices::update_device_info(signed(&registrar()), id, info_at(UNREGISTERED_CINEMA, "SN-1")),
+			Error::<Test>::UnknownCinema
+		);
+	});
+}
+
+#[test]
+fn a_device_under_supervision_cannot_move() {
+	new_test_ext().execute_with(|| {
+		let id = active(1);
+		let moved = info_at(SHANGHAI_CINEMA, "SN-1");
+		assert_ok!(Devices::suspend_device(signed(&supervisor()), id, 1));
+		assert_noop!(Devices::update_device_info(signed(&registrar()), id, moved.clone()), Error::<Test>::UnderSupervision);
+		// Other information may still change in place.
+		assert_ok!(Devices::update_device_info(signed(&registrar()), id, beijing_info("SN-1b")));
+		assert_ok!(Devices::resume_device(signed(&supervisor()), id));
+		set_open_flags(1);
+		assert_noop!(Devices::update_device_info(signed(&registrar()), id, moved.clone()), Error::<Test>::UnderSupervision);
+		set_open_flags(0);
+		assert_ok!(Devices::update_device_info(signed(&registrar()), id, moved));
+	});
+}
+
+#[test]
+fn only_a_supervisor_of_the_same_or_wider_scope_resumes() {
+	new_test_ext().execute_with(|| {
+		let id = active(1);
+		// The national supervisor suspends; Beijing's own supervisor may not resume.
+		assert_ok!(Devices::suspend_device(signed(&supervisor()), id, 1));
+		assert_noop!(Devices::resume_device(signed(&beijing_supervisor()), id), Error::<Test>::SuspendedFromWider);
+		assert_ok!(Devices::resume_device(signed(&supervisor()), id));
+		// Beijing's supervisor suspends; the national one may resume.
+		assert_ok!(Devices::suspend_device(signed(&beijing_supervisor()), id, 2));
+		assert!(matches!(status(id), DeviceStatus::Suspended { reason: 2, scope: cinechain_primitives::Scope::Limited { .. } }));
+		assert_ok!(Devices::resume_device(signed(&supervisor()), id));
+		check();
+	});
+}
+
+#[test]
+fn requests_name_a_registered_cinema() {
+	new_test_ext().execute_with(|| {
+		let key = account_of(&device_pair(1));
+		assert_noop!(
+			Devices::request_registration(signed(&key), info_at(UNREGISTERED_CINEMA, "SN")),
+			Error::<Test>::UnknownCinema
+		);
 	});
 }
 
@@ -373,9 +427,9 @@ mod check_nonce {
 	fn a_full_block_leaves_requests_for_the_next_one() {
 		new_test_ext().execute_with(|| {
 			for (seed, cinema) in [(1, 1), (2, 2), (3, 3)] {
-				assert_ok!(Devices::request_registration(signed(&account_of(&device_pair(seed))), info_at(cinema, "CN-BJ", "SN")));
+				assert_ok!(Devices::request_registration(signed(&account_of(&device_pair(seed))), info_at(cinema, "SN")));
 			}
-			let call = RuntimeCall::Devices(crate::Call::request_registration { info: info_at(4, "CN-BJ", "SN") });
+			let call = RuntimeCall::Devices(crate::Call::request_registration { info: info_at(4, "SN") });
 			let fresh = account_of(&device_pair(4));
 			assert_eq!(validate(&fresh, 0, call.clone()), Err(InvalidTransaction::ExhaustsResources.into()));
 			System::set_block_number(2);

@@ -1,6 +1,6 @@
 //! What the registry stores about a device, and the payloads devices sign.
 
-use cinechain_primitives::Place;
+use cinechain_primitives::{CinemaId, Scope};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{traits::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
@@ -36,13 +36,15 @@ pub struct DeviceInfo {
 	pub production_date: u32,
 	/// The firmware version it runs.
 	pub firmware_version: Text,
-	/// The cinema that owns it and the region that cinema lies in.
-	pub place: Place,
+	/// The national code of the cinema that owns it. Where that cinema lies (and so who
+	/// supervises the device) is the cinema registry's entry, not the registrant's word.
+	pub cinema: CinemaId,
 }
 
 impl DeviceInfo {
 	/// Whether every field is usable: texts non-empty (firmware may be empty) and free of
-	/// control characters, a real-looking date, a valid region code.
+	/// control characters, a real-looking date. (Whether the cinema is registered is the
+	/// registry's to say.)
 	pub fn is_valid(&self) -> bool {
 		let text_ok = |t: &Text, may_be_empty: bool| {
 			(may_be_empty || !t.is_empty()) && t.iter().all(|b| !b.is_ascii_control())
@@ -51,8 +53,7 @@ impl DeviceInfo {
 			text_ok(&self.model, false) &&
 			text_ok(&self.serial_number, false) &&
 			text_ok(&self.firmware_version, true) &&
-			is_plausible_date(self.production_date) &&
-			cinechain_primitives::is_valid_region(&self.place.region)
+			is_plausible_date(self.production_date)
 	}
 }
 
@@ -65,17 +66,20 @@ pub fn is_plausible_date(yyyymmdd: u32) -> bool {
 /// Where a device stands in its lifecycle: `Requested -> Active <-> Suspended`, and `Revoked`
 /// (final) from any of them.
 #[derive(
-	Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
+	Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub enum DeviceStatus {
 	/// Asked to be registered; waits for a registrar.
 	Requested,
 	/// Registered: may record screenings.
 	Active,
-	/// Stopped by a supervisor, with a reason code; may be resumed.
+	/// Stopped by a supervisor, with a reason code; may be resumed by a supervisor whose scope
+	/// contains the suspending supervisor's.
 	Suspended {
 		/// The supervisor's reason code.
 		reason: u16,
+		/// The suspending supervisor's scope when they suspended it.
+		scope: Scope,
 	},
 	/// Retired for good, with a reason code. Its key cannot register again.
 	Revoked {

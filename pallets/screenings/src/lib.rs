@@ -243,6 +243,12 @@ pub mod pallet {
 	}
 }
 
+impl<T: Config> cinechain_primitives::OpenFlags for Pallet<T> {
+	fn open_flags(device: DeviceId) -> u32 {
+		Heads::<T>::get(device).open_flags
+	}
+}
+
 impl<T: Config> From<RecordError> for Error<T> {
 	fn from(e: RecordError) -> Self {
 		match e {

@@ -3,7 +3,7 @@
 
 use crate as pallet_screenings;
 use crate::types::*;
-use cinechain_primitives::{CinemaId, Place, RegionCode, Role, Scope};
+use cinechain_primitives::{CinemaId, RegionCode, Role, Scope};
 use core::{cell::Cell, time::Duration};
 use frame_support::{
 	derive_impl,
@@ -28,8 +28,10 @@ mod runtime {
 	#[runtime::pallet_index(1)]
 	pub type Supervisors = pallet_supervisors;
 	#[runtime::pallet_index(2)]
-	pub type Devices = pallet_devices;
+	pub type Cinemas = pallet_cinemas;
 	#[runtime::pallet_index(3)]
+	pub type Devices = pallet_devices;
+	#[runtime::pallet_index(4)]
 	pub type Screenings = pallet_screenings;
 }
 
@@ -46,8 +48,16 @@ impl pallet_supervisors::Config for Test {
 	type WeightInfo = ();
 }
 
+impl pallet_cinemas::Config for Test {
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type Permissions = Supervisors;
+	type WeightInfo = ();
+}
+
 impl pallet_devices::Config for Test {
 	type Permissions = Supervisors;
+	type Cinemas = Cinemas;
+	type OpenFlags = Screenings;
 	type Signature = MultiSignature;
 	type MaxRequestsPerCinema = ConstU32<8>;
 	type MaxRequestsPerBlock = ConstU32<8>;
@@ -139,7 +149,7 @@ fn beijing_device(serial: &str) -> DeviceInfo {
 		serial_number: text(serial),
 		production_date: 2024_03_01,
 		firmware_version: text("2.0"),
-		place: Place { cinema: CINEMA, region: region("CN-BJ") },
+		cinema: CINEMA,
 	}
 }
 
@@ -156,6 +166,13 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 				None,
 			),
 		],
+	}
+	.assimilate_storage(&mut storage)
+	.unwrap();
+	let name = |n: &str| pallet_cinemas::Name::try_from(n.as_bytes().to_vec()).unwrap();
+	pallet_cinemas::GenesisConfig::<Test> {
+		cinemas: vec![(CINEMA, region("CN-BJ"), name("Beijing"), None), (OTHER_CINEMA, region("CN-SH"), name("Shanghai"), None)],
+		..Default::default()
 	}
 	.assimilate_storage(&mut storage)
 	.unwrap();

@@ -35,21 +35,7 @@ pub struct Venue {
 	pub hall: u16,
 }
 
-/// A position in millionths of a degree (about 0.1 m), as a GPS module reports it.
-#[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen)]
-pub struct Location {
-	/// Latitude, -90_000_000 to 90_000_000.
-	pub latitude: i32,
-	/// Longitude, -180_000_000 to 180_000_000.
-	pub longitude: i32,
-}
-
-impl Location {
-	/// Whether the coordinates exist on Earth.
-	pub fn is_valid(&self) -> bool {
-		self.latitude.unsigned_abs() <= 90_000_000 && self.longitude.unsigned_abs() <= 180_000_000
-	}
-}
+pub use cinechain_primitives::Location;
 
 /// How the screening ended.
 #[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen)]

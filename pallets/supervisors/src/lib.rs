@@ -335,6 +335,12 @@ impl<T: Config> Permissions<T::AccountId> for Pallet<T> {
 		}
 	}
 
+	fn scope_of(who: &T::AccountId, role: Role) -> Option<Scope> {
+		Grants::<T>::get(who, role)
+			.filter(|grant| grant.is_live(&frame_system::Pallet::<T>::block_number()))
+			.map(|grant| grant.scope)
+	}
+
 	#[cfg(feature = "runtime-benchmarks")]
 	fn grant_for_benchmarks(who: &T::AccountId, role: Role, scope: Scope) {
 		Self::do_grant(who.clone(), role, scope, None);

@@ -183,8 +183,17 @@ parameter_types! {
 	pub const KeyRotationCooldown: BlockNumber = crate::DAYS;
 }
 
+impl pallet_cinemas::Config for Runtime {
+	/// Root (sudo on dev chains) keeps the whole registry until a council exists.
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type Permissions = crate::Supervisors;
+	type WeightInfo = pallet_cinemas::weights::SubstrateWeight<Runtime>;
+}
+
 impl pallet_devices::Config for Runtime {
 	type Permissions = crate::Supervisors;
+	type Cinemas = crate::Cinemas;
+	type OpenFlags = crate::Screenings;
 	type Signature = crate::Signature;
 	type MaxRequestsPerCinema = MaxRequestsPerCinema;
 	type MaxRequestsPerBlock = MaxRequestsPerBlock;

@@ -26,13 +26,14 @@ use cinechain_e2e::{
 		cinechain::{
 			self,
 			runtime_types::{
-				bounded_collections::bounded_vec::BoundedVec, cinechain_primitives::Place,
-				pallet_devices::types::DeviceInfo, sp_runtime::MultiSignature,
+				bounded_collections::bounded_vec::BoundedVec, cinechain_runtime::RuntimeCall,
+				pallet_cinemas::pallet::Call as CinemasCall, pallet_devices::types::DeviceInfo,
+				sp_runtime::MultiSignature,
 			},
 		},
 		connect, submit, Client, Config,
 	},
-	records::{bounded, DEMO_CINEMA, DEMO_REGION},
+	records::{bounded, DEMO_CINEMA},
 	wait_for, Node, NodeConfig, Rpc,
 };
 use serde_json::json;
@@ -150,6 +151,9 @@ fn print(name: &str, count: u32, tally: &Tally, block_normal_ref_time: u64) {
 	);
 }
 
+/// The Shanghai demo cinema (the runtime's genesis presets): the real projector's.
+const SHANGHAI_CINEMA: u32 = 31_010_101;
+
 fn device_info(serial: &str, cinema: u32) -> DeviceInfo {
 	DeviceInfo {
 		manufacturer: bounded(b"Flood"),
@@ -157,7 +161,7 @@ fn device_info(serial: &str, cinema: u32) -> DeviceInfo {
 		serial_number: bounded(serial.as_bytes()),
 		production_date: 2025_06_30,
 		firmware_version: bounded(b"1"),
-		place: Place { cinema, region: bounded(DEMO_REGION.as_bytes()) },
+		cinema,
 	}
 }
 
@@ -218,6 +222,21 @@ async fn main() {
 
 	// 4. Registration requests from fresh keys: all for one cinema, then each for its own.
 	//    Halfway through, a real projector of another cinema asks too, and waits for the answer.
+	//    Requests must name a registered cinema: the admin registers the flood's first.
+	let alice = dev::alice();
+	let (mut tally, first) = (Tally::default(), nonce_of(&node.rpc, &alice));
+	for i in 0..count {
+		let register = RuntimeCall::Cinemas(CinemasCall::register_cinema {
+			cinema: 1_000_000 + i,
+			region: bounded(b"CN-BJ"),
+			name: bounded(format!("Flood {i}").as_bytes()),
+			location: None,
+		});
+		send(&client, &cinechain::transactions().sudo().sudo(register), &alice, Some(first + i as u64), &mut tally).await;
+	}
+	wait_for("the flood's cinemas to be registered", Duration::from_secs(300), &[&node], || {
+		node.rpc.call("author_pendingExtrinsics", json!([])).ok().and_then(|p| p.as_array().map(Vec::is_empty)) == Some(true)
+	});
 	for (name, spread) in [("requests-one-cinema", false), ("requests-many-cinemas", true)] {
 		let (from, mut tally) = (node.best_number(), Tally::default());
 		let mut real = None;
@@ -228,7 +247,7 @@ async fn main() {
 			if i == count / 2 {
 				let (client, started) = (client.clone(), Instant::now());
 				real = Some(tokio::spawn(async move {
-					let request = cinechain::transactions().devices().request_registration(device_info("REAL-1", DEMO_CINEMA + 1));
+					let request = cinechain::transactions().devices().request_registration(device_info("REAL-1", SHANGHAI_CINEMA));
 					let outcome = submit(&client, &request, &fresh_key()).await;
 					(outcome, started.elapsed())
 				}));
