@@ -9,4 +9,4 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh
 export FUZZ_CALLS="${1:-1000000}"
 export FUZZ_SEED="${2:-$(date +%s)}"
-cargo test --locked --profile "$CARGO_PROFILE" -p cinechain-runtime --test fuzz -- --nocapture
+cargo test --locked --profile "$CARGO_PROFILE" --workspace --test fuzz -- --nocapture

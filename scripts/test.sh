@@ -15,5 +15,19 @@ echo "[test] node built in $(( $(date +%s) - started )) s: $CINECHAIN_NODE"
 
 # Nodes started by the tests compete for 2 cores: one test binary at a time, and at most two
 # tests at once inside it.
-cargo test --locked --profile "$CARGO_PROFILE" --workspace --no-fail-fast "$@" -- --test-threads "${CINECHAIN_TEST_THREADS:-2}"
+status=0
+cargo test --locked --profile "$CARGO_PROFILE" --workspace --no-fail-fast "$@" -- --test-threads "${CINECHAIN_TEST_THREADS:-2}" || status=$?
+
+# Every pallet benchmark, run as a unit test against the pallet's mock runtime
+# (`impl_benchmark_test_suite!`): a benchmark whose setup or `verify` block breaks fails here,
+# not only in scripts/benchmark.sh. The benchmarking code is behind the `runtime-benchmarks`
+# feature, so this is a second build of the pallets (and their FRAME dependencies) with it.
+# Skipped when arguments select particular tests.
+if [ "$#" -eq 0 ]; then
+  echo "[test] pallet benchmarks as tests (--features runtime-benchmarks)"
+  cargo test --locked --profile "$CARGO_PROFILE" --no-fail-fast --features runtime-benchmarks \
+    -p pallet-supervisors -p pallet-cinemas -p pallet-devices -p pallet-screenings -p pallet-archive \
+    --lib -- benchmark --test-threads "${CINECHAIN_TEST_THREADS:-2}" || status=$?
+fi
 echo "[test] done in $(( $(date +%s) - started )) s"
+exit "$status"

@@ -230,7 +230,7 @@ impl_runtime_apis! {
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
 			use frame_system_benchmarking::Pallet as SystemBench;
-			use crate::{Archive, Balances, Devices, Screenings, Sudo, Supervisors, Timestamp};
+			use crate::{Archive, Balances, Cinemas, Devices, Screenings, Sudo, Supervisors, Timestamp};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -245,7 +245,7 @@ impl_runtime_apis! {
 			use frame_support::traits::WhitelistedStorageKeys;
 			use frame_system_benchmarking::Pallet as SystemBench;
 			use sp_storage::TrackedStorageKey;
-			use crate::{Archive, Balances, Devices, Screenings, Sudo, Supervisors, Timestamp};
+			use crate::{Archive, Balances, Cinemas, Devices, Screenings, Sudo, Supervisors, Timestamp};
 
 			// The defaults (no set-code preconditions, `CodeUpdated` expected) fit this runtime.
 			impl frame_system_benchmarking::Config for Runtime {}

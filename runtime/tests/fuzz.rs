@@ -9,8 +9,8 @@
 //! transactions into blocks per quota period than the pallets allow. Any panic, broken
 //! invariant or broken rule fails the test with the seed that reproduces it.
 //!
-//!   cargo test -p cinechain-runtime --test fuzz                       # the short run
-//!   FUZZ_CALLS=1000000 FUZZ_SEED=7 cargo test -p cinechain-runtime --test fuzz -- --nocapture
+//!   cargo test --workspace --test fuzz                                # the short run
+//!   FUZZ_CALLS=1000000 FUZZ_SEED=7 cargo test --workspace --test fuzz -- --nocapture
 //!
 //! `scripts/fuzz.sh` runs the long one and prints calls per second.
 
@@ -161,7 +161,7 @@ impl Fuzzer {
 	}
 
 	fn fail(&self, what: String) -> ! {
-		panic!("{what}\n  after {:?}\n  reproduce: FUZZ_SEED={} FUZZ_CALLS={} cargo test -p cinechain-runtime --test fuzz", self.stats, self.seed, self.stats.calls)
+		panic!("{what}\n  after {:?}\n  reproduce: FUZZ_SEED={} FUZZ_CALLS={} scripts/test.sh --test fuzz", self.stats, self.seed, self.stats.calls)
 	}
 
 	fn begin_block(&mut self) {

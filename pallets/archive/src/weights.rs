@@ -1,6 +1,6 @@
 //! Weights of `pallet_archive`, generated from its benchmarks by `scripts/benchmark.sh`.
 //!
-//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-24: steps 20, repeat
+//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-25: steps 20, repeat
 //! 10, CPU `AMD EPYC`, wasm execution `Compiled`. Regenerate after
 //! changing a call; do not edit by hand.
 //!
@@ -48,38 +48,38 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_node() -> Weight {
 		// Proof size measured: `59468` bytes.
-		// Minimum execution time: 1_604_535_000 picoseconds.
-		Weight::from_parts(2_031_190_000, 688977)
+		// Minimum execution time: 928_464_000 picoseconds.
+		Weight::from_parts(989_596_000, 688977)
 			.saturating_add(T::DbWeight::get().reads(286))
 			.saturating_add(T::DbWeight::get().writes(6))
 	}
 	fn heartbeat() -> Weight {
 		// Proof size measured: `58478` bytes.
-		// Minimum execution time: 1_564_079_000 picoseconds.
-		Weight::from_parts(1_858_248_000, 688977)
+		// Minimum execution time: 895_346_000 picoseconds.
+		Weight::from_parts(972_570_000, 688977)
 			.saturating_add(T::DbWeight::get().reads(282))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
-	/// Not yet measured: an online member's heartbeat reads and writes its entry; regenerate
-	/// with `scripts/benchmark.sh`.
 	fn heartbeat_in_cluster() -> Weight {
-		Weight::from_parts(40_000_000, 3753)
+		// Proof size measured: `1216` bytes.
+		// Minimum execution time: 18_888_000 picoseconds.
+		Weight::from_parts(22_764_000, 3753)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn leave() -> Weight {
 		// Proof size measured: `829` bytes.
-		// Minimum execution time: 48_310_000 picoseconds.
-		Weight::from_parts(64_540_000, 3753)
+		// Minimum execution time: 21_773_000 picoseconds.
+		Weight::from_parts(23_836_000, 3753)
 			.saturating_add(T::DbWeight::get().reads(4))
 			.saturating_add(T::DbWeight::get().writes(5))
 	}
 	/// The range of component `n` is `[1, 256]`.
 	fn liveness_check(n: u32, ) -> Weight {
 		// Proof size measured: `232 + n * (228 ±0)` bytes.
-		// Minimum execution time: 25_517_000 picoseconds.
-		Weight::from_parts(25_748_000, 3753)
-			.saturating_add(Weight::from_parts(16_987_018, 0).saturating_mul(n.into()))
+		// Minimum execution time: 11_618_000 picoseconds.
+		Weight::from_parts(11_868_000, 3753)
+			.saturating_add(Weight::from_parts(7_735_966, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -88,9 +88,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[1, 256]`.
 	fn reform_clusters(n: u32, ) -> Weight {
 		// Proof size measured: `157 + n * (237 ±0)` bytes.
-		// Minimum execution time: 62_988_000 picoseconds.
-		Weight::from_parts(71_286_228, 5109)
-			.saturating_add(Weight::from_parts(15_490_788, 0).saturating_mul(n.into()))
+		// Minimum execution time: 14_562_000 picoseconds.
+		Weight::from_parts(14_772_000, 5109)
+			.saturating_add(Weight::from_parts(6_397_580, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1))
@@ -102,38 +102,36 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDB's database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_node() -> Weight {
-		Weight::from_parts(2_031_190_000, 688977)
+		Weight::from_parts(989_596_000, 688977)
 			.saturating_add(ParityDbWeight::get().reads(286))
 			.saturating_add(ParityDbWeight::get().writes(6))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(1_858_248_000, 688977)
+		Weight::from_parts(972_570_000, 688977)
 			.saturating_add(ParityDbWeight::get().reads(282))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
-	/// Not yet measured: an online member's heartbeat reads and writes its entry; regenerate
-	/// with `scripts/benchmark.sh`.
 	fn heartbeat_in_cluster() -> Weight {
-		Weight::from_parts(40_000_000, 3753)
+		Weight::from_parts(22_764_000, 3753)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(64_540_000, 3753)
+		Weight::from_parts(23_836_000, 3753)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(5))
 	}
 	fn liveness_check(n: u32, ) -> Weight {
-		Weight::from_parts(25_748_000, 3753)
-			.saturating_add(Weight::from_parts(16_987_018, 0).saturating_mul(n.into()))
+		Weight::from_parts(11_868_000, 3753)
+			.saturating_add(Weight::from_parts(7_735_966, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(0))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 	}
 	fn reform_clusters(n: u32, ) -> Weight {
-		Weight::from_parts(71_286_228, 5109)
-			.saturating_add(Weight::from_parts(15_490_788, 0).saturating_mul(n.into()))
+		Weight::from_parts(14_772_000, 5109)
+			.saturating_add(Weight::from_parts(6_397_580, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(1))

@@ -1,6 +1,6 @@
 //! Weights of `pallet_screenings`, generated from its benchmarks by `scripts/benchmark.sh`.
 //!
-//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-24: steps 20, repeat
+//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-25: steps 20, repeat
 //! 10, CPU `AMD EPYC`, wasm execution `Compiled`. Regenerate after
 //! changing a call; do not edit by hand.
 //!
@@ -45,33 +45,33 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn record_screening() -> Weight {
-		// Proof size measured: `483` bytes.
-		// Minimum execution time: 52_668_000 picoseconds.
-		Weight::from_parts(79_057_000, 3809)
-			.saturating_add(T::DbWeight::get().reads(4))
+		// Proof size measured: `755` bytes.
+		// Minimum execution time: 27_941_000 picoseconds.
+		Weight::from_parts(30_075_000, 4071)
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// The range of component `n` is `[1, 100]`.
 	fn record_screenings(n: u32, ) -> Weight {
-		// Proof size measured: `483` bytes.
-		// Minimum execution time: 53_549_000 picoseconds.
-		Weight::from_parts(76_229_394, 3809)
-			.saturating_add(Weight::from_parts(6_940_216, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
+		// Proof size measured: `755` bytes.
+		// Minimum execution time: 28_622_000 picoseconds.
+		Weight::from_parts(29_437_362, 4071)
+			.saturating_add(Weight::from_parts(3_220_820, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn flag_screening() -> Weight {
-		// Proof size measured: `501` bytes.
-		// Minimum execution time: 45_736_000 picoseconds.
-		Weight::from_parts(82_213_000, 3809)
-			.saturating_add(T::DbWeight::get().reads(4))
+		// Proof size measured: `773` bytes.
+		// Minimum execution time: 27_290_000 picoseconds.
+		Weight::from_parts(30_415_000, 4071)
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	fn resolve_flag() -> Weight {
-		// Proof size measured: `594` bytes.
-		// Minimum execution time: 42_770_000 picoseconds.
-		Weight::from_parts(72_356_000, 3809)
-			.saturating_add(T::DbWeight::get().reads(4))
+		// Proof size measured: `866` bytes.
+		// Minimum execution time: 26_559_000 picoseconds.
+		Weight::from_parts(29_444_000, 4071)
+			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 }
@@ -79,24 +79,24 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDB's database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn record_screening() -> Weight {
-		Weight::from_parts(79_057_000, 3809)
-			.saturating_add(ParityDbWeight::get().reads(4))
+		Weight::from_parts(30_075_000, 4071)
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn record_screenings(n: u32, ) -> Weight {
-		Weight::from_parts(76_229_394, 3809)
-			.saturating_add(Weight::from_parts(6_940_216, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4))
+		Weight::from_parts(29_437_362, 4071)
+			.saturating_add(Weight::from_parts(3_220_820, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn flag_screening() -> Weight {
-		Weight::from_parts(82_213_000, 3809)
-			.saturating_add(ParityDbWeight::get().reads(4))
+		Weight::from_parts(30_415_000, 4071)
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn resolve_flag() -> Weight {
-		Weight::from_parts(72_356_000, 3809)
-			.saturating_add(ParityDbWeight::get().reads(4))
+		Weight::from_parts(29_444_000, 4071)
+			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 }

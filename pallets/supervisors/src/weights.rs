@@ -1,6 +1,6 @@
 //! Weights of `pallet_supervisors`, generated from its benchmarks by `scripts/benchmark.sh`.
 //!
-//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-24: steps 20, repeat
+//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-25: steps 20, repeat
 //! 10, CPU `AMD EPYC`, wasm execution `Compiled`. Regenerate after
 //! changing a call; do not edit by hand.
 //!
@@ -48,43 +48,43 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn grant_role() -> Weight {
 		// Proof size measured: `142` bytes.
-		// Minimum execution time: 37_450_000 picoseconds.
-		Weight::from_parts(52_919_000, 3793)
+		// Minimum execution time: 17_976_000 picoseconds.
+		Weight::from_parts(19_660_000, 3793)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	fn revoke_role() -> Weight {
 		// Proof size measured: `442` bytes.
-		// Minimum execution time: 25_097_000 picoseconds.
-		Weight::from_parts(39_263_000, 3806)
+		// Minimum execution time: 11_547_000 picoseconds.
+		Weight::from_parts(12_278_000, 3806)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn request_role() -> Weight {
 		// Proof size measured: `43` bytes.
-		// Minimum execution time: 31_508_000 picoseconds.
-		Weight::from_parts(46_737_000, 3793)
+		// Minimum execution time: 14_822_000 picoseconds.
+		Weight::from_parts(16_265_000, 3793)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	fn approve_role_request() -> Weight {
 		// Proof size measured: `419` bytes.
-		// Minimum execution time: 39_314_000 picoseconds.
-		Weight::from_parts(58_880_000, 3793)
+		// Minimum execution time: 19_409_000 picoseconds.
+		Weight::from_parts(20_601_000, 3793)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	fn reject_role_request() -> Weight {
 		// Proof size measured: `419` bytes.
-		// Minimum execution time: 25_668_000 picoseconds.
-		Weight::from_parts(37_961_000, 3793)
+		// Minimum execution time: 12_058_000 picoseconds.
+		Weight::from_parts(12_869_000, 3793)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	fn withdraw_role_request() -> Weight {
 		// Proof size measured: `419` bytes.
-		// Minimum execution time: 25_497_000 picoseconds.
-		Weight::from_parts(34_895_000, 3793)
+		// Minimum execution time: 11_898_000 picoseconds.
+		Weight::from_parts(12_769_000, 3793)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -93,32 +93,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDB's database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn grant_role() -> Weight {
-		Weight::from_parts(52_919_000, 3793)
+		Weight::from_parts(19_660_000, 3793)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn revoke_role() -> Weight {
-		Weight::from_parts(39_263_000, 3806)
+		Weight::from_parts(12_278_000, 3806)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn request_role() -> Weight {
-		Weight::from_parts(46_737_000, 3793)
+		Weight::from_parts(16_265_000, 3793)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn approve_role_request() -> Weight {
-		Weight::from_parts(58_880_000, 3793)
+		Weight::from_parts(20_601_000, 3793)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn reject_role_request() -> Weight {
-		Weight::from_parts(37_961_000, 3793)
+		Weight::from_parts(12_869_000, 3793)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn withdraw_role_request() -> Weight {
-		Weight::from_parts(34_895_000, 3793)
+		Weight::from_parts(12_769_000, 3793)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
