@@ -68,8 +68,10 @@ mod tests {
 	/// a runtime test keeps current, states them).
 	#[test]
 	fn the_mirrored_limits_are_the_runtimes() {
-		let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../artifacts/cinechain-metadata.scale")).unwrap();
-		let metadata = subxt::Metadata::decode_from(&bytes).expect("the artifact decodes");
+		// Compiled in (as the generated interface is), not read at a path fixed at compile time:
+		// a build cache shared by several checkouts may have built this test in another one.
+		let bytes = include_bytes!("../../artifacts/cinechain-metadata.scale");
+		let metadata = subxt::Metadata::decode_from(&bytes[..]).expect("the artifact decodes");
 		let screenings = metadata.pallet_by_name("Screenings").expect("the screenings pallet");
 		let constant = |name: &str| screenings.constant_by_name(name).unwrap_or_else(|| panic!("{name}")).value().to_vec();
 		assert_eq!(u64::decode(&mut &constant("MaxDuration")[..]).unwrap(), super::limits::MAX_DURATION_MS);

@@ -229,8 +229,8 @@ impl_runtime_apis! {
 		) {
 			use frame_benchmarking::BenchmarkList;
 			use frame_support::traits::StorageInfoTrait;
-			use frame_system_benchmarking::Pallet as SystemBench;
-			use crate::{Archive, Balances, Cinemas, Devices, Screenings, Sudo, Supervisors, Timestamp};
+			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
+			use crate::{Archive, Balances, Cinemas, Devices, Screenings, Sudo, Supervisors, Timestamp, TransactionPayment};
 
 			let mut list = Vec::<BenchmarkList>::new();
 			list_benchmarks!(list, extra);
@@ -243,12 +243,14 @@ impl_runtime_apis! {
 		) -> Result<Vec<frame_benchmarking::BenchmarkBatch>, alloc::string::String> {
 			use frame_benchmarking::BenchmarkBatch;
 			use frame_support::traits::WhitelistedStorageKeys;
-			use frame_system_benchmarking::Pallet as SystemBench;
+			use frame_system_benchmarking::{extensions::Pallet as SystemExtensionsBench, Pallet as SystemBench};
 			use sp_storage::TrackedStorageKey;
-			use crate::{Archive, Balances, Cinemas, Devices, Screenings, Sudo, Supervisors, Timestamp};
+			use crate::{Archive, Balances, Cinemas, Devices, Screenings, Sudo, Supervisors, Timestamp, TransactionPayment};
 
 			// The defaults (no set-code preconditions, `CodeUpdated` expected) fit this runtime.
 			impl frame_system_benchmarking::Config for Runtime {}
+			// Fees go nowhere special (no author to set before charging).
+			impl pallet_transaction_payment::BenchmarkConfig for Runtime {}
 
 			let whitelist: Vec<TrackedStorageKey> = crate::AllPalletsWithSystem::whitelisted_storage_keys();
 			let mut batches = Vec::<BenchmarkBatch>::new();

@@ -28,6 +28,7 @@ pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 pub mod migrations;
+pub mod weights;
 
 use sp_runtime::{
 	generic, impl_opaque_keys,

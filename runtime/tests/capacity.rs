@@ -137,15 +137,61 @@ fn records_keep_most_of_a_block_while_every_archive_node_heartbeats() {
 	assert!(worst.all_lte(max), "even a worst-case heartbeat fits a block");
 }
 
-/// Every pallet's weights are the benchmarked ones, not the test weights `()` (which for the
-/// archive pallet once carried no proof size): the configured types are compared.
+/// Every pallet's weights, and every transaction extension's, are the ones this runtime's
+/// benchmarks measured (`scripts/benchmark.sh`), not test weights `()` (which for the archive
+/// pallet once carried no proof size) nor the figures FRAME's pallets ship: the configured types
+/// are compared. GRANDPA alone keeps its own (see the runtime's configuration).
 #[test]
 fn every_pallet_uses_its_benchmarked_weights() {
+	use cinechain_runtime::weights;
 	fn same<A: 'static, B: 'static>() -> bool {
 		core::any::TypeId::of::<A>() == core::any::TypeId::of::<B>()
 	}
 	assert!(same::<<Runtime as pallet_archive::Config>::WeightInfo, pallet_archive::weights::SubstrateWeight<Runtime>>());
+	assert!(same::<<Runtime as pallet_cinemas::Config>::WeightInfo, pallet_cinemas::weights::SubstrateWeight<Runtime>>());
 	assert!(same::<<Runtime as pallet_devices::Config>::WeightInfo, pallet_devices::weights::SubstrateWeight<Runtime>>());
 	assert!(same::<<Runtime as pallet_screenings::Config>::WeightInfo, pallet_screenings::weights::SubstrateWeight<Runtime>>());
 	assert!(same::<<Runtime as pallet_supervisors::Config>::WeightInfo, pallet_supervisors::weights::SubstrateWeight<Runtime>>());
+	assert!(same::<<Runtime as frame_system::Config>::SystemWeightInfo, weights::frame_system::WeightInfo<Runtime>>());
+	assert!(same::<<Runtime as frame_system::Config>::ExtensionsWeightInfo, weights::frame_system_extensions::WeightInfo<Runtime>>());
+	assert!(same::<<Runtime as pallet_balances::Config>::WeightInfo, weights::pallet_balances::WeightInfo<Runtime>>());
+	assert!(same::<<Runtime as pallet_timestamp::Config>::WeightInfo, weights::pallet_timestamp::WeightInfo<Runtime>>());
+	assert!(same::<<Runtime as pallet_sudo::Config>::WeightInfo, weights::pallet_sudo::WeightInfo<Runtime>>());
+	assert!(same::<<Runtime as pallet_transaction_payment::Config>::WeightInfo, weights::pallet_transaction_payment::WeightInfo<Runtime>>());
+}
+
+/// cinechain's transaction extensions charge what their own benchmarks measured, for the calls
+/// they judge: a batch of records, a heartbeat, a registration request, a key rotation.
+#[test]
+fn the_transaction_extensions_charge_their_benchmarks() {
+	use frame_system::ExtensionsWeightInfo as _;
+	use sp_runtime::traits::TransactionExtension as _;
+	let records = |n: u64| {
+		RuntimeCall::Screenings(pallet_screenings::Call::record_screenings {
+			records: (1..=n).map(typical_record).collect::<Vec<_>>().try_into().expect("within the batch bound"),
+		})
+	};
+	for n in [1u64, 10, 100] {
+		assert_eq!(
+			pallet_screenings::CheckScreening::<Runtime>::new().weight(&records(n)),
+			<pallet_screenings::weights::SubstrateWeight<Runtime> as pallet_screenings::WeightInfo>::check_screening(n as u32),
+		);
+	}
+	let heartbeat = RuntimeCall::Archive(pallet_archive::Call::heartbeat { node: 7 });
+	assert_eq!(
+		pallet_archive::CheckHeartbeat::<Runtime>::new().weight(&heartbeat),
+		<pallet_archive::weights::SubstrateWeight<Runtime> as pallet_archive::WeightInfo>::check_heartbeat(),
+	);
+	let nonce = pallet_devices::CheckNonce::<Runtime>::from(0);
+	let remark = RuntimeCall::System(frame_system::Call::remark { remark: vec![] });
+	assert_eq!(nonce.weight(&remark), cinechain_runtime::weights::frame_system_extensions::WeightInfo::<Runtime>::check_nonce());
+	let rotate = RuntimeCall::Devices(pallet_devices::Call::rotate_key {
+		new_key: sr25519::Public::from_raw([5; 32]).into(),
+		proof: MultiSignature::Sr25519(sr25519::Signature::from_raw([0; 64])),
+	});
+	assert_eq!(
+		nonce.weight(&rotate),
+		<pallet_devices::weights::SubstrateWeight<Runtime> as pallet_devices::WeightInfo>::check_nonce_rotate_key(),
+	);
+	assert!(nonce.weight(&rotate).ref_time() > nonce.weight(&remark).ref_time(), "a rotation's proof check costs more than a nonce");
 }

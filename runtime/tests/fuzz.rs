@@ -527,6 +527,9 @@ impl Fuzzer {
 	}
 }
 
+/// Blocks between two purges of unreferenced trie nodes.
+const PURGE_EVERY: u64 = 5_000;
+
 fn env_u64(name: &str, default: u64) -> u64 {
 	std::env::var(name).ok().map_or(default, |v| v.parse().unwrap_or_else(|_| panic!("{name}: a number")))
 }
@@ -547,13 +550,20 @@ fn random_calls_never_panic_break_invariants_or_let_feeless_calls_fail() {
 		let mut fuzzer = Fuzzer::new(seed);
 		let mut ext = genesis();
 		// Each block's changes are committed, as a node does: a block's state root then costs
-		// what the block changed, not everything since genesis.
+		// what the block changed, not everything since genesis. Committing leaves the replaced
+		// trie nodes behind with no reference; dropping them now and then keeps memory to the
+		// size of the state, not of its history.
+		let mut purged_at = 0;
 		while fuzzer.stats.calls < calls {
 			let quiet = ext.execute_with(|| fuzzer.busy_block());
 			ext.commit_all().expect("the changes commit");
 			for _ in 0..quiet {
 				ext.execute_with(|| fuzzer.quiet_block());
 				ext.commit_all().expect("the changes commit");
+			}
+			if fuzzer.stats.blocks >= purged_at + PURGE_EVERY {
+				ext.backend.backend_storage_mut().purge();
+				purged_at = fuzzer.stats.blocks;
 			}
 		}
 		let seconds = started.elapsed().as_secs_f64();

@@ -9,6 +9,8 @@
 //!   [`records`] builds screening records as projectors do.
 //! - [`cluster`] runs an archive cluster (a validator and archive members) for the archive
 //!   test and `bench-archive`.
+//! - [`flood`] sends what a hostile key sends, for the registration-flood test and `flood`.
+//! - [`projector_ok`] and [`ship_chain_spec`] run the real projector agent binary.
 //!
 //! The node binary is `$CINECHAIN_NODE` if set, else `cinechain-node` in the same cargo profile
 //! directory as the test executable (`scripts/test.sh` builds it first).
@@ -17,6 +19,7 @@
 
 pub mod chain;
 pub mod cluster;
+pub mod flood;
 pub mod records;
 
 use std::{
@@ -57,6 +60,34 @@ pub fn node_binary() -> PathBuf {
 /// The `cinechain-projector` agent binary under test.
 pub fn projector_binary() -> PathBuf {
 	profile_binary("cinechain-projector")
+}
+
+/// `cinechain-projector --data-dir <data>`, its stdin closed: add the subcommand.
+pub fn projector(data: &Path) -> Command {
+	let mut command = Command::new(projector_binary());
+	command.arg("--data-dir").arg(data).stdin(Stdio::null());
+	command
+}
+
+/// Runs a one-shot projector command to completion: its stdout, or a panic with its stderr.
+pub fn projector_ok(data: &Path, args: &[&str]) -> String {
+	let output = projector(data).args(args).output().expect("run cinechain-projector");
+	assert!(
+		output.status.success(),
+		"cinechain-projector {args:?} failed:\n{}",
+		String::from_utf8_lossy(&output.stderr)
+	);
+	String::from_utf8(output.stdout).expect("the projector prints UTF-8")
+}
+
+/// Writes the chain spec a projector is shipped with into its data directory: `chain`'s raw
+/// spec with `bootnodes` as its boot nodes.
+pub fn ship_chain_spec(data: &Path, chain: &str, bootnodes: &[&Node]) {
+	let mut spec: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", chain, "--raw"]))
+		.expect("build-spec prints JSON");
+	spec["bootNodes"] = Value::Array(bootnodes.iter().map(|n| Value::String(n.multiaddr())).collect());
+	std::fs::create_dir_all(data).expect("the projector's data directory");
+	std::fs::write(data.join("chain-spec.json"), spec.to_string()).expect("write the chain spec");
 }
 
 /// A binary of this workspace built in the same cargo profile directory as the test executable.

@@ -12,14 +12,14 @@
 use std::{
 	fs,
 	path::{Path, PathBuf},
-	process::{Child, Command, Stdio},
+	process::Child,
 	time::Duration,
 };
 
 use cinechain_e2e::{
 	chain::{cinechain, connect, submit, Client},
 	records::now_ms,
-	projector_binary, run_node_command, wait_for, Node, NodeConfig,
+	projector, projector_ok, ship_chain_spec, wait_for, Node, NodeConfig,
 };
 use serde_json::Value;
 use subxt::utils::AccountId32;
@@ -62,23 +62,6 @@ impl Drop for Agent {
 	fn drop(&mut self) {
 		self.kill();
 	}
-}
-
-fn projector(data: &Path) -> Command {
-	let mut command = Command::new(projector_binary());
-	command.arg("--data-dir").arg(data).stdin(Stdio::null());
-	command
-}
-
-/// Runs a one-shot agent command; its stdout, or a panic with its stderr.
-fn projector_ok(data: &Path, args: &[&str]) -> String {
-	let output = projector(data).args(args).output().expect("run cinechain-projector");
-	assert!(
-		output.status.success(),
-		"cinechain-projector {args:?} failed:\n{}",
-		String::from_utf8_lossy(&output.stderr)
-	);
-	String::from_utf8(output.stdout).unwrap()
 }
 
 /// The outbox as `status --offline --json` shows it.
@@ -162,12 +145,9 @@ fn projector_agent_records_through_its_light_client_and_survives_crashes_and_out
 	}
 
 	// The chain spec the projector is shipped with: raw, with the validators as bootnodes.
-	let mut spec: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", "local", "--raw"])).unwrap();
-	spec["bootNodes"] = Value::Array(nodes.iter().map(|n| Value::String(n.multiaddr())).collect());
 	let data = dir.path().join("projector");
 	let spool = dir.path().join("spool");
-	fs::create_dir_all(&data).unwrap();
-	fs::write(data.join("chain-spec.json"), spec.to_string()).unwrap();
+	ship_chain_spec(&data, "local", &nodes.iter().collect::<Vec<_>>());
 
 	// init: a fresh key, born on the device.
 	let address = projector_ok(&data, &["init", "--cinema", &CINEMA.to_string()]).trim().to_string();

@@ -1,12 +1,18 @@
-//! Benchmarks of the archive pallet, each at its worst case: a full registry whose clusters are
-//! all full, so that joining a cluster reads every cluster and every member.
+//! Benchmarks of the archive pallet's calls and of its transaction extension
+//! ([`CheckHeartbeat`]), each at its worst case: a full registry whose clusters are all full, so
+//! that joining a cluster reads every cluster and every member.
 
 use super::*;
 use alloc::vec::Vec;
 use frame_benchmarking::v2::*;
-use frame_support::traits::{EnsureOrigin, Get};
+use frame_support::{
+	dispatch::{DispatchInfo, PostDispatchInfo},
+	traits::{EnsureOrigin, Get, IsSubType},
+};
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
-use sp_runtime::traits::Saturating;
+use sp_runtime::traits::{
+	AsSystemOriginSigner, AsTransactionAuthorizedOrigin, DispatchTransaction, Dispatchable, Saturating,
+};
 
 fn archive_key<T: Config>(i: u32) -> T::AccountId {
 	account("archive-key", i, 0)
@@ -40,7 +46,13 @@ fn silence_all<T: Config>() -> BlockNumberFor<T> {
 	later
 }
 
-#[benchmarks]
+#[benchmarks(where
+	T: Send + Sync,
+	<T as frame_system::Config>::RuntimeCall:
+		Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo> + IsSubType<Call<T>> + From<Call<T>>,
+	<<T as frame_system::Config>::RuntimeCall as Dispatchable>::RuntimeOrigin:
+		AsSystemOriginSigner<T::AccountId> + AsTransactionAuthorizedOrigin + Clone,
+)]
 mod benchmarks {
 	use super::*;
 
@@ -138,6 +150,27 @@ mod benchmarks {
 		}
 
 		assert_eq!(Clusters::<T>::iter().count(), 0);
+		Ok(())
+	}
+
+	/// [`CheckHeartbeat`] on a node's feeless heartbeat: the key's node, the node's last
+	/// heartbeat, and the interval's tag.
+	#[benchmark]
+	fn check_heartbeat() -> Result<(), BenchmarkError> {
+		let (nodes, _) = register::<T>(T::MaxNodes::get())?;
+		let node = *nodes.last().expect("at least one node");
+		let key = Nodes::<T>::get(node).expect("registered").key;
+		silence_all::<T>();
+		let call: <T as frame_system::Config>::RuntimeCall = Call::<T>::heartbeat { node }.into();
+		let info = DispatchInfo::default();
+
+		#[block]
+		{
+			CheckHeartbeat::<T>::new()
+				.test_run(RawOrigin::Signed(key).into(), &call, &info, 0, 0, |_| Ok(().into()))
+				.map_err(|_| BenchmarkError::Stop("the heartbeat was refused"))?
+				.map_err(|_| BenchmarkError::Stop("nothing is dispatched"))?;
+		}
 		Ok(())
 	}
 

@@ -9,7 +9,7 @@
 //! one would mark a live member offline. Heartbeats that are not feeless (another key, another
 //! node's number) pay like any call; other calls pass untouched. It encodes to nothing.
 
-use crate::{Call, Config, NodeByKey, NodeId, Nodes, Pallet};
+use crate::{Call, Config, NodeByKey, NodeId, Nodes, Pallet, WeightInfo};
 use cinechain_primitives::{priority, refusal};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
@@ -95,9 +95,9 @@ where
 	type Pre = ();
 
 	fn weight(&self, call: &CallOf<T>) -> Weight {
-		// The key's node and the node's entry.
+		// Benchmarked as the extension itself (`check_heartbeat`): the key's node and its entry.
 		match call.is_sub_type() {
-			Some(Call::heartbeat { .. }) => T::DbWeight::get().reads(2),
+			Some(Call::heartbeat { .. }) => T::WeightInfo::check_heartbeat(),
 			_ => Weight::zero(),
 		}
 	}

@@ -1,11 +1,17 @@
-//! Benchmarks of the devices pallet's calls, each on its most expensive path: texts at their
-//! longest, real signature checks.
+//! Benchmarks of the devices pallet's calls and of its transaction extension ([`CheckNonce`]
+//! judging the feeless calls), each on its most expensive path: texts at their longest, real
+//! signature checks.
 
 use super::*;
 use crate::Pallet as DevicesPallet;
 use cinechain_primitives::{Cinemas as _, Devices as _, RegionCode, Scope, MAX_REGION_CODE_LEN};
 use frame_benchmarking::v2::*;
+use frame_support::{
+	dispatch::{DispatchInfo, PostDispatchInfo},
+	traits::IsSubType,
+};
 use frame_system::RawOrigin;
+use sp_runtime::traits::{AsSystemOriginSigner, AsTransactionAuthorizedOrigin, DispatchTransaction, Dispatchable};
 
 /// Device information with every text at its longest.
 fn longest_info() -> DeviceInfo {
@@ -52,18 +58,36 @@ fn active<T: Config>() -> (DeviceId, T::AccountId) {
 	(DevicesPallet::<T>::register_active_for_benchmarks(&key, place::<T>()), key)
 }
 
-#[benchmarks]
+/// The fullest state a registration request still gets through: the cinema's queue and the
+/// block's list one short of full.
+fn requests_nearly_full<T: Config>() {
+	RequestsAt::<T>::insert(place::<T>().cinema, T::MaxRequestsPerCinema::get().saturating_sub(1));
+	let due = DevicesPallet::<T>::expiry_of_new_request();
+	let others = (1..T::MaxRequestsPerBlock::get()).map(|i| u64::MAX - i as u64).collect::<alloc::vec::Vec<_>>();
+	RequestExpiries::<T>::insert(due, BoundedVec::truncate_from(others));
+}
+
+/// An active device's key after its rotation cooldown, a fresh key, and the fresh key's proof.
+fn rotation<T: Config>() -> (DeviceId, T::AccountId, T::AccountId, T::Signature) {
+	let (id, old) = active::<T>();
+	frame_system::Pallet::<T>::set_block_number(T::KeyRotationCooldown::get() + 1u32.into());
+	let new = T::BenchmarkHelper::new_key();
+	let proof = T::BenchmarkHelper::sign(&new, &DevicesPallet::<T>::rotation_payload(id, &old, &new));
+	(id, old, new, proof)
+}
+
+#[benchmarks(where
+	T: Send + Sync,
+	T::RuntimeCall: Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo> + IsSubType<Call<T>> + From<Call<T>>,
+	<T::RuntimeCall as Dispatchable>::RuntimeOrigin:
+		AsSystemOriginSigner<T::AccountId> + AsTransactionAuthorizedOrigin + Clone,
+)]
 mod benchmarks {
 	use super::*;
 
 	#[benchmark]
 	fn request_registration() {
-		// The cinema's queue and the block's list one short of full: the fullest state a
-		// request still gets through.
-		RequestsAt::<T>::insert(place::<T>().cinema, T::MaxRequestsPerCinema::get().saturating_sub(1));
-		let due = DevicesPallet::<T>::expiry_of_new_request();
-		let others = (1..T::MaxRequestsPerBlock::get()).map(|i| u64::MAX - i as u64).collect::<alloc::vec::Vec<_>>();
-		RequestExpiries::<T>::insert(due, BoundedVec::truncate_from(others));
+		requests_nearly_full::<T>();
 		let key = T::BenchmarkHelper::new_key();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(key.clone()), longest_info());
@@ -132,10 +156,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn rotate_key() {
-		let (id, old) = active::<T>();
-		frame_system::Pallet::<T>::set_block_number(T::KeyRotationCooldown::get() + 1u32.into());
-		let new = T::BenchmarkHelper::new_key();
-		let proof = T::BenchmarkHelper::sign(&new, &DevicesPallet::<T>::rotation_payload(id, &old, &new));
+		let (_, old, new, proof) = rotation::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(old.clone()), new.clone(), proof);
 		assert!(DevicesPallet::<T>::is_active_key(&new));
@@ -167,6 +188,42 @@ mod benchmarks {
 		}
 		assert!(devices.iter().all(|d| !Devices::<T>::contains_key(d)));
 		assert_eq!(PendingRequests::<T>::get(), 0);
+	}
+
+	/// [`CheckNonce`] on a registration request from a key that is not an account yet: the
+	/// nonce, and the pallet's judgement of the request (the cinema, its queue, the block's).
+	#[benchmark]
+	fn check_nonce_request_registration() {
+		requests_nearly_full::<T>();
+		let key = T::BenchmarkHelper::new_key();
+		let call: T::RuntimeCall = Call::<T>::request_registration { info: longest_info() }.into();
+		let info = DispatchInfo::default();
+		#[block]
+		{
+			CheckNonce::<T>::from(0u32.into())
+				.test_run(RawOrigin::Signed(key.clone()).into(), &call, &info, 0, 0, |_| Ok(().into()))
+				.expect("the request passes the pool's check")
+				.expect("nothing is dispatched");
+		}
+		assert_eq!(frame_system::Pallet::<T>::account_nonce(&key), 1u32.into());
+	}
+
+	/// [`CheckNonce`] on a device's feeless key rotation: the nonce, and the rotation's checks,
+	/// the new key's proof (a signature check) included.
+	#[benchmark]
+	fn check_nonce_rotate_key() {
+		let (_, old, new, proof) = rotation::<T>();
+		let call: T::RuntimeCall = Call::<T>::rotate_key { new_key: new, proof }.into();
+		let info = DispatchInfo::default();
+		let nonce = frame_system::Pallet::<T>::account_nonce(&old);
+		#[block]
+		{
+			CheckNonce::<T>::from(nonce)
+				.test_run(RawOrigin::Signed(old.clone()).into(), &call, &info, 0, 0, |_| Ok(().into()))
+				.expect("the rotation passes the pool's check")
+				.expect("nothing is dispatched");
+		}
+		assert_eq!(frame_system::Pallet::<T>::account_nonce(&old), nonce + 1u32.into());
 	}
 
 	impl_benchmark_test_suite!(DevicesPallet, crate::mock::new_test_ext(), crate::mock::Test);

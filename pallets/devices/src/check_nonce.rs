@@ -125,15 +125,13 @@ where
 	type Pre = Weight;
 
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
-		let nonce = <T::ExtensionsWeightInfo as frame_system::ExtensionsWeightInfo>::check_nonce();
-		// The pallet's own checks of its feeless calls do what the call does before it writes:
-		// the call's benchmarked weight bounds them (the rotation's proof check is most of it).
-		let judged = match call.is_sub_type() {
-			Some(Call::request_registration { .. }) => T::WeightInfo::request_registration(),
-			Some(Call::rotate_key { .. }) => T::WeightInfo::rotate_key(),
-			_ => Weight::zero(),
-		};
-		nonce.saturating_add(judged)
+		// The feeless calls' judgement is benchmarked with the nonce check, as this extension
+		// runs them; every other call costs what frame_system's nonce check costs.
+		match call.is_sub_type() {
+			Some(Call::request_registration { .. }) => T::WeightInfo::check_nonce_request_registration(),
+			Some(Call::rotate_key { .. }) => T::WeightInfo::check_nonce_rotate_key(),
+			_ => <T::ExtensionsWeightInfo as frame_system::ExtensionsWeightInfo>::check_nonce(),
+		}
 	}
 
 	fn validate(

@@ -1,12 +1,18 @@
-//! Benchmarks of the screenings pallet's calls, each at its most expensive: every field of a
-//! record at its longest, batches up to the bound, a device with history.
+//! Benchmarks of the screenings pallet's calls and of its transaction extension
+//! ([`CheckScreening`]), each at its most expensive: every field of a record at its longest,
+//! batches up to the bound, a device with history.
 
 use super::*;
 use crate::Pallet as Screenings;
 use alloc::vec::Vec;
 use cinechain_primitives::{Place, RegionCode, Scope};
 use frame_benchmarking::v2::*;
+use frame_support::{
+	dispatch::{DispatchInfo, PostDispatchInfo},
+	traits::IsSubType,
+};
 use frame_system::RawOrigin;
+use sp_runtime::traits::{AsSystemOriginSigner, AsTransactionAuthorizedOrigin, DispatchTransaction, Dispatchable};
 
 /// A record with every optional field present and every text at its longest. Its times are
 /// early in the epoch so that they pass the clock check whatever the benchmark's clock says.
@@ -61,7 +67,12 @@ fn supervisor<T: Config>() -> T::AccountId {
 	who
 }
 
-#[benchmarks]
+#[benchmarks(where
+	T: Send + Sync,
+	T::RuntimeCall: Dispatchable<Info = DispatchInfo, PostInfo = PostDispatchInfo> + IsSubType<Call<T>> + From<Call<T>>,
+	<T::RuntimeCall as Dispatchable>::RuntimeOrigin:
+		AsSystemOriginSigner<T::AccountId> + AsTransactionAuthorizedOrigin + Clone,
+)]
 mod benchmarks {
 	use super::*;
 
@@ -102,6 +113,26 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), device, 5, 2);
 		assert!(!Flags::<T>::contains_key(device, 5));
+	}
+
+	/// The pool's and the block builder's check of a batch of `n` records (what
+	/// [`CheckScreening`] charges on top of the call): the device, its head and quota, every
+	/// record's rules and hash, and the quota written when the batch is included.
+	#[benchmark]
+	fn check_screening(n: Linear<1, { T::MaxBatchLen::get() }>) {
+		let (key, device) = device_with_history::<T>(10);
+		let records: BoundedVec<_, T::MaxBatchLen> =
+			next_records::<T>(device, n).try_into().expect("n is within the bound");
+		let call: T::RuntimeCall = Call::<T>::record_screenings { records }.into();
+		let info = DispatchInfo::default();
+		#[block]
+		{
+			CheckScreening::<T>::new()
+				.test_run(RawOrigin::Signed(key).into(), &call, &info, 0, 0, |_| Ok(().into()))
+				.expect("the records pass the pool's check")
+				.expect("nothing is dispatched");
+		}
+		assert_eq!(Heads::<T>::get(device).used, n);
 	}
 
 	impl_benchmark_test_suite!(Screenings, crate::mock::new_test_ext(), crate::mock::Test);

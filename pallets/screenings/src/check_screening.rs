@@ -138,15 +138,10 @@ where
 	type Pre = ();
 
 	fn weight(&self, call: &T::RuntimeCall) -> Weight {
-		// The device lookup (key -> id -> device) and the head, the head written at inclusion;
-		// and checking and hashing each record, which is the per-record part of the call's own
-		// benchmarked weight.
+		// Benchmarked as the extension itself (`check_screening`): the device, its head and
+		// quota, each record's rules and hash, the quota written at inclusion.
 		match records_in::<T>(call) {
-			Some(records) => {
-				let n = records.len() as u32;
-				let per_record = T::WeightInfo::record_screenings(n).saturating_sub(T::WeightInfo::record_screenings(0));
-				T::DbWeight::get().reads_writes(3, 1).saturating_add(per_record)
-			},
+			Some(records) => T::WeightInfo::check_screening(records.len() as u32),
 			None => Weight::zero(),
 		}
 	}

@@ -39,6 +39,7 @@ pub trait WeightInfo {
 	fn record_screenings(n: u32, ) -> Weight;
 	fn flag_screening() -> Weight;
 	fn resolve_flag() -> Weight;
+	fn check_screening(n: u32, ) -> Weight;
 }
 
 /// Weights for a runtime, with that runtime's database weights.
@@ -46,57 +47,72 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn record_screening() -> Weight {
 		// Proof size measured: `755` bytes.
-		// Minimum execution time: 27_941_000 picoseconds.
-		Weight::from_parts(30_075_000, 4071)
+		// Minimum execution time: 30_055_000 picoseconds.
+		Weight::from_parts(32_279_000, 4071)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	/// The range of component `n` is `[1, 100]`.
 	fn record_screenings(n: u32, ) -> Weight {
 		// Proof size measured: `755` bytes.
-		// Minimum execution time: 28_622_000 picoseconds.
-		Weight::from_parts(29_437_362, 4071)
-			.saturating_add(Weight::from_parts(3_220_820, 0).saturating_mul(n.into()))
+		// Minimum execution time: 31_126_000 picoseconds.
+		Weight::from_parts(31_435_242, 4071)
+			.saturating_add(Weight::from_parts(3_306_773, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn flag_screening() -> Weight {
 		// Proof size measured: `773` bytes.
-		// Minimum execution time: 27_290_000 picoseconds.
-		Weight::from_parts(30_415_000, 4071)
+		// Minimum execution time: 28_512_000 picoseconds.
+		Weight::from_parts(30_666_000, 4071)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	fn resolve_flag() -> Weight {
 		// Proof size measured: `866` bytes.
-		// Minimum execution time: 26_559_000 picoseconds.
-		Weight::from_parts(29_444_000, 4071)
+		// Minimum execution time: 26_570_000 picoseconds.
+		Weight::from_parts(29_203_000, 4071)
 			.saturating_add(T::DbWeight::get().reads(5))
 			.saturating_add(T::DbWeight::get().writes(2))
+	}
+	/// The range of component `n` is `[1, 100]`.
+	fn check_screening(n: u32, ) -> Weight {
+		// Proof size measured: `755` bytes.
+		// Minimum execution time: 26_129_000 picoseconds.
+		Weight::from_parts(27_900_702, 4071)
+			.saturating_add(Weight::from_parts(803_992, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(5))
+			.saturating_add(T::DbWeight::get().writes(1))
 	}
 }
 
 /// The same figures with ParityDB's database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn record_screening() -> Weight {
-		Weight::from_parts(30_075_000, 4071)
+		Weight::from_parts(32_279_000, 4071)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn record_screenings(n: u32, ) -> Weight {
-		Weight::from_parts(29_437_362, 4071)
-			.saturating_add(Weight::from_parts(3_220_820, 0).saturating_mul(n.into()))
+		Weight::from_parts(31_435_242, 4071)
+			.saturating_add(Weight::from_parts(3_306_773, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn flag_screening() -> Weight {
-		Weight::from_parts(30_415_000, 4071)
+		Weight::from_parts(30_666_000, 4071)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn resolve_flag() -> Weight {
-		Weight::from_parts(29_444_000, 4071)
+		Weight::from_parts(29_203_000, 4071)
 			.saturating_add(ParityDbWeight::get().reads(5))
 			.saturating_add(ParityDbWeight::get().writes(2))
+	}
+	fn check_screening(n: u32, ) -> Weight {
+		Weight::from_parts(27_900_702, 4071)
+			.saturating_add(Weight::from_parts(803_992, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(5))
+			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 }

@@ -48,43 +48,43 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn grant_role() -> Weight {
 		// Proof size measured: `142` bytes.
-		// Minimum execution time: 17_976_000 picoseconds.
-		Weight::from_parts(19_660_000, 3793)
+		// Minimum execution time: 18_137_000 picoseconds.
+		Weight::from_parts(19_749_000, 3793)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	fn revoke_role() -> Weight {
 		// Proof size measured: `442` bytes.
-		// Minimum execution time: 11_547_000 picoseconds.
-		Weight::from_parts(12_278_000, 3806)
+		// Minimum execution time: 11_447_000 picoseconds.
+		Weight::from_parts(12_258_000, 3806)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn request_role() -> Weight {
 		// Proof size measured: `43` bytes.
-		// Minimum execution time: 14_822_000 picoseconds.
-		Weight::from_parts(16_265_000, 3793)
+		// Minimum execution time: 14_722_000 picoseconds.
+		Weight::from_parts(15_994_000, 3793)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	fn approve_role_request() -> Weight {
 		// Proof size measured: `419` bytes.
-		// Minimum execution time: 19_409_000 picoseconds.
-		Weight::from_parts(20_601_000, 3793)
+		// Minimum execution time: 19_259_000 picoseconds.
+		Weight::from_parts(20_731_000, 3793)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(3))
 	}
 	fn reject_role_request() -> Weight {
 		// Proof size measured: `419` bytes.
-		// Minimum execution time: 12_058_000 picoseconds.
-		Weight::from_parts(12_869_000, 3793)
+		// Minimum execution time: 12_248_000 picoseconds.
+		Weight::from_parts(13_019_000, 3793)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	fn withdraw_role_request() -> Weight {
 		// Proof size measured: `419` bytes.
-		// Minimum execution time: 11_898_000 picoseconds.
-		Weight::from_parts(12_769_000, 3793)
+		// Minimum execution time: 12_289_000 picoseconds.
+		Weight::from_parts(13_149_000, 3793)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
@@ -93,32 +93,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDB's database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn grant_role() -> Weight {
-		Weight::from_parts(19_660_000, 3793)
+		Weight::from_parts(19_749_000, 3793)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn revoke_role() -> Weight {
-		Weight::from_parts(12_278_000, 3806)
+		Weight::from_parts(12_258_000, 3806)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn request_role() -> Weight {
-		Weight::from_parts(16_265_000, 3793)
+		Weight::from_parts(15_994_000, 3793)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn approve_role_request() -> Weight {
-		Weight::from_parts(20_601_000, 3793)
+		Weight::from_parts(20_731_000, 3793)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(3))
 	}
 	fn reject_role_request() -> Weight {
-		Weight::from_parts(12_869_000, 3793)
+		Weight::from_parts(13_019_000, 3793)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn withdraw_role_request() -> Weight {
-		Weight::from_parts(12_769_000, 3793)
+		Weight::from_parts(13_149_000, 3793)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}

@@ -23,21 +23,14 @@ use std::{collections::BTreeMap, time::{Duration, Instant}};
 
 use cinechain_e2e::{
 	chain::{
-		cinechain::{
-			self,
-			runtime_types::{
-				bounded_collections::bounded_vec::BoundedVec, cinechain_runtime::RuntimeCall,
-				pallet_cinemas::pallet::Call as CinemasCall, pallet_devices::types::DeviceInfo,
-				sp_runtime::MultiSignature,
-			},
-		},
-		connect, submit, Client, Config,
+		cinechain::{self, runtime_types::{bounded_collections::bounded_vec::BoundedVec, sp_runtime::MultiSignature}},
+		connect, submit, Client,
 	},
+	flood::{self, device_info, fresh_key, nonce_of, pool_len, FIRST_FLOOD_CINEMA},
 	records::{bounded, DEMO_CINEMA},
-	wait_for, Node, NodeConfig, Rpc,
+	wait_for, Node, NodeConfig,
 };
-use serde_json::json;
-use subxt::{config::DefaultExtrinsicParamsBuilder, events::Phase, utils::AccountId32};
+use subxt::events::Phase;
 use subxt_signer::sr25519::{dev, Keypair};
 
 /// What one flood did.
@@ -51,12 +44,6 @@ struct Tally {
 	blocks: u32,
 }
 
-fn fresh_key() -> Keypair {
-	let mut seed = [0u8; 32];
-	getrandom::fill(&mut seed).expect("the OS has randomness");
-	Keypair::from_secret_key(seed).expect("a valid sr25519 secret")
-}
-
 /// The short form of a pool refusal: its custom code, or the message.
 fn reason(message: &str) -> String {
 	match cinechain_projector::chain::refusal::code_in(message) {
@@ -66,13 +53,7 @@ fn reason(message: &str) -> String {
 	}
 }
 
-fn nonce_of(rpc: &Rpc, who: &Keypair) -> u64 {
-	let account = AccountId32::from(who.public_key()).to_string();
-	rpc.call("system_accountNextIndex", json!([account])).expect("nonce").as_u64().expect("a number")
-}
-
-/// Submits `call` signed by `signer` with `nonce` (or the chain's), without waiting; records
-/// whether the pool took it.
+/// Submits `call` without waiting ([`flood::send`]) and records whether the pool took it.
 async fn send<Call: subxt::transactions::Payload>(
 	client: &Client,
 	call: &Call,
@@ -80,14 +61,9 @@ async fn send<Call: subxt::transactions::Payload>(
 	nonce: Option<u64>,
 	tally: &mut Tally,
 ) {
-	let mut params = DefaultExtrinsicParamsBuilder::<Config>::new();
-	if let Some(nonce) = nonce {
-		params = params.nonce(nonce);
-	}
-	let at = client.at_current_block().await.expect("a finalized block");
-	match at.transactions().sign_and_submit(call, signer, params.build()).await {
-		Ok(_) => tally.accepted += 1,
-		Err(e) => *tally.refused.entry(reason(&e.to_string())).or_default() += 1,
+	match flood::send(client, call, signer, nonce).await {
+		Ok(()) => tally.accepted += 1,
+		Err(e) => *tally.refused.entry(reason(&e)).or_default() += 1,
 	}
 }
 
@@ -97,8 +73,7 @@ async fn send<Call: subxt::transactions::Payload>(
 async fn settle(client: &Client, node: &Node, from: u32, pallet: &str, call: &str, tally: &mut Tally) {
 	let deadline = Instant::now() + Duration::from_secs(120);
 	while Instant::now() < deadline {
-		let pending = node.rpc.call("author_pendingExtrinsics", json!([])).expect("pending").as_array().map_or(0, Vec::len);
-		if pending == 0 {
+		if pool_len(node) == 0 {
 			break;
 		}
 		tokio::time::sleep(Duration::from_millis(500)).await;
@@ -153,17 +128,6 @@ fn print(name: &str, count: u32, tally: &Tally, block_normal_ref_time: u64) {
 
 /// The Shanghai demo cinema (the runtime's genesis presets): the real projector's.
 const SHANGHAI_CINEMA: u32 = 31_010_101;
-
-fn device_info(serial: &str, cinema: u32) -> DeviceInfo {
-	DeviceInfo {
-		manufacturer: bounded(b"Flood"),
-		model: bounded(b"F-1"),
-		serial_number: bounded(serial.as_bytes()),
-		production_date: 2025_06_30,
-		firmware_version: bounded(b"1"),
-		cinema,
-	}
-}
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -223,25 +187,12 @@ async fn main() {
 	// 4. Registration requests from fresh keys: all for one cinema, then each for its own.
 	//    Halfway through, a real projector of another cinema asks too, and waits for the answer.
 	//    Requests must name a registered cinema: the admin registers the flood's first.
-	let alice = dev::alice();
-	let (mut tally, first) = (Tally::default(), nonce_of(&node.rpc, &alice));
-	for i in 0..count {
-		let register = RuntimeCall::Cinemas(CinemasCall::register_cinema {
-			cinema: 1_000_000 + i,
-			region: bounded(b"CN-BJ"),
-			name: bounded(format!("Flood {i}").as_bytes()),
-			location: None,
-		});
-		send(&client, &cinechain::transactions().sudo().sudo(register), &alice, Some(first + i as u64), &mut tally).await;
-	}
-	wait_for("the flood's cinemas to be registered", Duration::from_secs(300), &[&node], || {
-		node.rpc.call("author_pendingExtrinsics", json!([])).ok().and_then(|p| p.as_array().map(Vec::is_empty)) == Some(true)
-	});
+	flood::register_flood_cinemas(&client, &node, count).await;
 	for (name, spread) in [("requests-one-cinema", false), ("requests-many-cinemas", true)] {
 		let (from, mut tally) = (node.best_number(), Tally::default());
 		let mut real = None;
 		for i in 0..count {
-			let cinema = if spread { 1_000_000 + i } else { DEMO_CINEMA };
+			let cinema = if spread { FIRST_FLOOD_CINEMA + i } else { DEMO_CINEMA };
 			let request = cinechain::transactions().devices().request_registration(device_info(&format!("FLOOD-{i}"), cinema));
 			send(&client, &request, &fresh_key(), None, &mut tally).await;
 			if i == count / 2 {

@@ -1,0 +1,91 @@
+//! What a hostile key sends: fresh keys, transactions submitted without waiting, the flood's
+//! cinemas. Used by the `flood` tool and the registration-flood test.
+
+use std::time::Duration;
+
+use crate::{
+	chain::{
+		cinechain::{
+			self,
+			runtime_types::{
+				cinechain_runtime::RuntimeCall, pallet_cinemas::pallet::Call as CinemasCall,
+				pallet_devices::types::DeviceInfo,
+			},
+		},
+		Client, Config,
+	},
+	records::bounded,
+	wait_for, Node, Rpc,
+};
+use serde_json::json;
+use subxt::{config::DefaultExtrinsicParamsBuilder, utils::AccountId32};
+use subxt_signer::sr25519::{dev, Keypair};
+
+/// The code of the flood's first cinema (the demo cinemas' codes are far below).
+pub const FIRST_FLOOD_CINEMA: u32 = 1_000_000;
+
+/// A key nobody has seen: a new attacker identity costs nothing.
+pub fn fresh_key() -> Keypair {
+	let mut seed = [0u8; 32];
+	getrandom::fill(&mut seed).expect("the OS has randomness");
+	Keypair::from_secret_key(seed).expect("a valid sr25519 secret")
+}
+
+/// The next nonce of `who`, as the node's pool sees it.
+pub fn nonce_of(rpc: &Rpc, who: &Keypair) -> u64 {
+	let account = AccountId32::from(who.public_key()).to_string();
+	rpc.call("system_accountNextIndex", json!([account])).expect("nonce").as_u64().expect("a number")
+}
+
+/// Device information for a registration request from `cinema`.
+pub fn device_info(serial: &str, cinema: u32) -> DeviceInfo {
+	DeviceInfo {
+		manufacturer: bounded(b"Flood"),
+		model: bounded(b"F-1"),
+		serial_number: bounded(serial.as_bytes()),
+		production_date: 2025_06_30,
+		firmware_version: bounded(b"1"),
+		cinema,
+	}
+}
+
+/// Submits `call` signed by `signer` with `nonce` (or the chain's), without waiting for it:
+/// `Ok` if the pool took it, else the pool's reason.
+pub async fn send<Call: subxt::transactions::Payload>(
+	client: &Client,
+	call: &Call,
+	signer: &Keypair,
+	nonce: Option<u64>,
+) -> Result<(), String> {
+	let mut params = DefaultExtrinsicParamsBuilder::<Config>::new();
+	if let Some(nonce) = nonce {
+		params = params.nonce(nonce);
+	}
+	let at = client.at_current_block().await.map_err(|e| e.to_string())?;
+	at.transactions().sign_and_submit(call, signer, params.build()).await.map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// How many transactions the node's pool holds.
+pub fn pool_len(node: &Node) -> usize {
+	node.rpc.call("author_pendingExtrinsics", json!([])).expect("pending").as_array().map_or(0, Vec::len)
+}
+
+/// Registers `count` cinemas in `CN-BJ` from [`FIRST_FLOOD_CINEMA`] on (Alice, the dev chain's
+/// sudo key, sends them with consecutive nonces) and waits until the pool is empty: requests must
+/// name a registered cinema.
+pub async fn register_flood_cinemas(client: &Client, node: &Node, count: u32) {
+	let alice = dev::alice();
+	let first = nonce_of(&node.rpc, &alice);
+	for i in 0..count {
+		let register = RuntimeCall::Cinemas(CinemasCall::register_cinema {
+			cinema: FIRST_FLOOD_CINEMA + i,
+			region: bounded(b"CN-BJ"),
+			name: bounded(format!("Flood {i}").as_bytes()),
+			location: None,
+		});
+		send(client, &cinechain::transactions().sudo().sudo(register), &alice, Some(first + i as u64))
+			.await
+			.expect("the pool takes the admin's registrations");
+	}
+	wait_for("the flood's cinemas to be registered", Duration::from_secs(300), &[node], || pool_len(node) == 0);
+}
