@@ -100,12 +100,11 @@ where
 		self.keystore.sr25519_public_keys(KEY_TYPE).first().map(|public| AccountId::from(*public))
 	}
 
-	/// Reads this node's cluster from the chain at the finalized block, and extends the list of
-	/// finalized hashes; returns the view. A node that is not a member (or is offline) sees
+	/// This node's cluster as the chain describes it at the finalized block (runtime API reads,
+	/// nothing that grows with the chain). A node that is not a member (or is offline) sees
 	/// cluster 0, so it can still answer queries by forwarding.
-	pub fn refresh(&self) -> Result<ClusterView, String> {
-		let info = self.client.info();
-		let at = info.finalized_hash;
+	fn read_view(&self) -> Result<ClusterView, String> {
+		let at = self.client.info().finalized_hash;
 		let api = self.client.runtime_api();
 		let assignment = match self.archive_key() {
 			Some(key) => api.assignment(at, key).map_err(|e| e.to_string())?,
@@ -115,24 +114,47 @@ where
 		let me = assignment.filter(|a| a.online && a.cluster.is_some()).map(|a| a.node);
 		let members = api.members(at, cluster).map_err(|e| e.to_string())?;
 		let replication = api.replication(at).map_err(|e| e.to_string())?;
-		let view = ClusterView { me, cluster, members, replication };
+		Ok(ClusterView { me, cluster, members, replication })
+	}
+
+	/// Reads this node's cluster (see [`Self::read_view`]) and extends the list of finalized
+	/// hashes; returns the view. The worker calls it on every pass.
+	pub fn refresh(&self) -> Result<ClusterView, String> {
+		let view = self.read_view()?;
 		*lock(&self.view) = Some(view.clone());
+		let finalized = self.client.info().finalized_number;
 		let mut canonical = lock(&self.canonical);
-		for number in canonical.len() as u32..=info.finalized_number {
+		for number in canonical.len() as u32..=finalized {
 			let hash = self.client.hash(number).map_err(|e| e.to_string())?.ok_or(format!("no hash for #{number}"))?;
 			canonical.push(hash);
 		}
 		Ok(view)
 	}
 
-	/// The view of the last [`Self::refresh`].
+	/// The view of the last [`Self::refresh`] (members only: nodes without the worker have none).
 	pub fn view(&self) -> Option<ClusterView> {
 		lock(&self.view).clone()
+	}
+
+	/// The view to forward a query with: a member's last one, or, on a node that runs no worker
+	/// (a validator, a plain full node), read from the chain now. So any node answers for a
+	/// block it pruned.
+	fn forwarding_view(&self) -> Option<ClusterView> {
+		self.view().or_else(|| {
+			self.read_view()
+				.map_err(|e| log::debug!(target: "archive", "cannot read the cluster to forward a query: {e}"))
+				.ok()
+		})
 	}
 
 	/// The finalized hashes, by number.
 	pub fn canonical(&self) -> Vec<H256> {
 		lock(&self.canonical).clone()
+	}
+
+	/// The highest block the worker has seen finalized (0 before its first pass).
+	pub fn archived_tip(&self) -> u32 {
+		(lock(&self.canonical).len() as u32).saturating_sub(1)
 	}
 
 	/// The number and hash of a finalized block.
@@ -165,7 +187,7 @@ where
 
 	/// Block `number` from the other members (holders first); the first copy that checks.
 	pub async fn fetch_block(&self, number: u32, hash: H256) -> Option<(Vec<u8>, NodeId)> {
-		let view = self.view()?;
+		let view = self.forwarding_view()?;
 		for node in view.sources(&hash) {
 			let Some(address) = view.address(node) else { continue };
 			let answer: Result<Option<ArchivedBlock>, PeerError> =
@@ -198,7 +220,7 @@ where
 	/// An extrinsic by hash, from the blocks this node holds.
 	fn local_extrinsic(&self, hash: &H256) -> Option<ArchivedExtrinsic> {
 		let (number, index) = self.store().find_extrinsic(hash)?;
-		let block_hash = *self.canonical().get(number as usize)?;
+		let block_hash = self.client.hash(number).ok()??;
 		let bytes = self.local_block(number, block_hash)?;
 		let block = block::check(&bytes, &block_hash).ok()?;
 		let extrinsic = block.extrinsics.get(index as usize)?;
@@ -235,7 +257,7 @@ where
 		if local_only {
 			return None;
 		}
-		let view = self.view()?;
+		let view = self.forwarding_view()?;
 		let mut asks: FuturesUnordered<_> = view
 			.online()
 			.into_iter()

@@ -178,7 +178,7 @@ where
 			replication: view.as_ref().map_or(0, |v| v.replication),
 			held_blocks: store.held().len() as u32,
 			held_bytes: store.total_bytes(),
-			finalized: self.archive.canonical().len().saturating_sub(1) as u32,
+			finalized: self.archive.archived_tip(),
 		})
 	}
 }

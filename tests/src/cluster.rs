@@ -130,6 +130,21 @@ impl Cluster {
 		n
 	}
 
+	/// Starts a full node that is no archive member (no archive key, no worker) and keeps only
+	/// the last 64 block bodies, with node key `key_index` (one the members do not use).
+	pub fn start_pruned_full_node(&self, name: &str, key_index: usize) -> Node {
+		let spec = self.spec.to_str().expect("utf-8 path").to_string();
+		Node::start(
+			NodeConfig::new(name, &spec, key_index).args([
+				"--blocks-pruning".to_string(),
+				"64".into(),
+				"--bootnodes".into(),
+				self.validator.multiaddr(),
+			]),
+			&self.dir.join(name),
+		)
+	}
+
 	/// The members still running.
 	pub fn alive(&self) -> impl Iterator<Item = &Member> {
 		self.members.iter().filter(|m| !m.dead)

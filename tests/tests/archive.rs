@@ -3,7 +3,8 @@
 //!
 //! 1. A chain of 500+ finalized blocks carrying screening-sized extrinsics: every block is held
 //!    by exactly R members, each member holds about R/5 of them, the holders are those the
-//!    runtime API names, and every member answers for every block and every extrinsic.
+//!    runtime API names, and every member answers for every block and every extrinsic; so does
+//!    a plain full node that pruned them, by forwarding to the cluster.
 //! 2. `kill -9` of a member: the chain marks it offline and its blocks are back to R copies.
 //! 3. A new member joins: it receives its share, and the cluster is back to exactly R copies.
 //! 4. R − 1 members killed at once: every block is still served by every survivor at once.
@@ -176,6 +177,20 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 	assert_eq!(unknown, Ok(Value::Null), "an unknown extrinsic is null, not an error");
 	let bad = cluster.members[0].node.rpc.call("cinearchive_held", json!([0, 1_000_000]));
 	assert!(bad.is_err(), "an over-long page is refused");
+
+	// Any full node answers for blocks it pruned: a plain node (no archive key, no worker)
+	// keeping only the last 64 bodies forwards queries for older ones to the cluster.
+	let plain = cluster.start_pruned_full_node("plain", 7);
+	wait_for("the plain node to sync and prune block #5's body", CLUSTER_TIMEOUT, &[&plain], || {
+		plain.finalized_number() >= BLOCKS && plain.rpc.call("chain_getBlock", json!([hashes[&5]])) == Ok(Value::Null)
+	});
+	let answer = plain.rpc.call("cinearchive_block", json!([5])).expect("cinearchive_block");
+	assert_eq!(answer["hash"].as_str(), Some(hashes[&5].as_str()), "the plain node on block #5: {answer}");
+	assert!(answer["forwardedFrom"].is_u64(), "the plain node forwards block #5: {answer}");
+	let first = finalized_extrinsics[0];
+	let answer = plain.rpc.call("cinearchive_extrinsic", json!([first])).expect("cinearchive_extrinsic");
+	assert!(answer["blockNumber"].is_u64() && answer["forwardedFrom"].is_u64(), "the plain node on {first}: {answer}");
+	drop(plain);
 
 	// 2. kill -9 of a member.
 	let at_kill = cluster.validator.finalized_number();
