@@ -114,8 +114,7 @@ impl Scope {
 		match self {
 			Scope::National => true,
 			Scope::Limited { regions, cinemas } =>
-				cinemas.contains(&place.cinema) ||
-					regions.iter().any(|region| place.region.starts_with(region)),
+				cinemas.contains(&place.cinema) || regions.iter().any(|region| within(&place.region, region)),
 		}
 	}
 
@@ -129,7 +128,7 @@ impl Scope {
 			(Scope::National, _) => true,
 			(Scope::Limited { .. }, Scope::National) => false,
 			(Scope::Limited { regions, cinemas }, Scope::Limited { regions: their_regions, cinemas: their_cinemas }) =>
-				their_regions.iter().all(|theirs| regions.iter().any(|ours| theirs.starts_with(ours))) &&
+				their_regions.iter().all(|theirs| regions.iter().any(|ours| within(theirs, ours))) &&
 					their_cinemas.iter().all(|cinema| cinemas.contains(cinema)),
 		}
 	}
@@ -143,6 +142,12 @@ impl Scope {
 				!(regions.is_empty() && cinemas.is_empty()) && regions.iter().all(|r| is_valid_region(r)),
 		}
 	}
+}
+
+/// Whether region code `region` lies within `of`: a region code covers itself and every code it
+/// is a prefix of (`CN-BJ` covers `CN-BJ-05`).
+fn within(region: &[u8], of: &[u8]) -> bool {
+	region.starts_with(of)
 }
 
 /// Whether `region` is a usable region code: non-empty, printable ASCII, no spaces.
@@ -177,11 +182,9 @@ pub enum Role {
 /// Permission checks, enforced on every call: expiry and revocation take effect at once.
 pub trait Permissions<AccountId> {
 	/// `Ok` if `who` holds an unexpired `role` whose scope covers `place`; otherwise an error
-	/// saying why not.
-	fn ensure_permission(who: &AccountId, role: Role, place: &Place) -> Result<(), DispatchError>;
-
-	/// The scope of `who`'s unexpired `role`, if they hold it.
-	fn scope_of(who: &AccountId, role: Role) -> Option<Scope>;
+	/// saying why not. On success, the scope `who` holds the role over (a suspension records
+	/// it, so that only the same or a wider scope may lift it).
+	fn ensure_permission(who: &AccountId, role: Role, place: &Place) -> Result<Scope, DispatchError>;
 
 	/// Grants `role` over `scope` to `who` for benchmarks and tests.
 	#[cfg(feature = "runtime-benchmarks")]

@@ -336,7 +336,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::approve_registration())]
 		pub fn approve_registration(origin: OriginFor<T>, device: DeviceId) -> DispatchResult {
 			let registrar = ensure_signed(origin)?;
-			let (mut entry, place) = Self::device_for(&registrar, Role::Registrar, device)?;
+			let (mut entry, place, _) = Self::device_for(&registrar, Role::Registrar, device)?;
 			ensure!(entry.status == DeviceStatus::Requested, Error::<T>::NotRequested);
 			Self::set_status(&mut entry, DeviceStatus::Active);
 			Devices::<T>::insert(device, &entry);
@@ -355,7 +355,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::reject_registration())]
 		pub fn reject_registration(origin: OriginFor<T>, device: DeviceId, reason: u16) -> DispatchResult {
 			let registrar = ensure_signed(origin)?;
-			let (entry, place) = Self::device_for(&registrar, Role::Registrar, device)?;
+			let (entry, place, _) = Self::device_for(&registrar, Role::Registrar, device)?;
 			ensure!(entry.status == DeviceStatus::Requested, Error::<T>::NotRequested);
 			Self::drop_request(device, &entry);
 			let (cinema, region) = Self::place_fields(&place);
@@ -406,10 +406,8 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::suspend_device())]
 		pub fn suspend_device(origin: OriginFor<T>, device: DeviceId, reason: u16) -> DispatchResult {
 			let supervisor = ensure_signed(origin)?;
-			let (mut entry, place) = Self::device_for(&supervisor, Role::Supervisor, device)?;
+			let (mut entry, place, scope) = Self::device_for(&supervisor, Role::Supervisor, device)?;
 			ensure!(entry.status == DeviceStatus::Active, Error::<T>::NotActive);
-			// `device_for` saw the role, so its scope is there; nationwide is the safe fallback.
-			let scope = T::Permissions::scope_of(&supervisor, Role::Supervisor).unwrap_or(Scope::National);
 			Self::set_status(&mut entry, DeviceStatus::Suspended { reason, scope });
 			Devices::<T>::insert(device, &entry);
 			let (cinema, region) = Self::place_fields(&place);
@@ -426,11 +424,10 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::resume_device())]
 		pub fn resume_device(origin: OriginFor<T>, device: DeviceId) -> DispatchResult {
 			let supervisor = ensure_signed(origin)?;
-			let (mut entry, place) = Self::device_for(&supervisor, Role::Supervisor, device)?;
+			let (mut entry, place, scope) = Self::device_for(&supervisor, Role::Supervisor, device)?;
 			let DeviceStatus::Suspended { scope: suspended_by, .. } = &entry.status else {
 				return Err(Error::<T>::NotSuspended.into());
 			};
-			let scope = T::Permissions::scope_of(&supervisor, Role::Supervisor).unwrap_or(Scope::National);
 			ensure!(scope.contains(suspended_by), Error::<T>::SuspendedFromWider);
 			Self::set_status(&mut entry, DeviceStatus::Active);
 			Devices::<T>::insert(device, &entry);
@@ -447,7 +444,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::revoke_device())]
 		pub fn revoke_device(origin: OriginFor<T>, device: DeviceId, reason: u16) -> DispatchResult {
 			let supervisor = ensure_signed(origin)?;
-			let (mut entry, place) = Self::device_for(&supervisor, Role::Supervisor, device)?;
+			let (mut entry, place, _) = Self::device_for(&supervisor, Role::Supervisor, device)?;
 			if entry.status == DeviceStatus::Requested {
 				Self::close_request(entry.info.cinema);
 			}
@@ -494,7 +491,7 @@ pub mod pallet {
 		pub fn update_device_info(origin: OriginFor<T>, device: DeviceId, info: DeviceInfo) -> DispatchResult {
 			let registrar = ensure_signed(origin)?;
 			ensure!(info.is_valid(), Error::<T>::InvalidDeviceInfo);
-			let (mut entry, _) = Self::device_for(&registrar, Role::Registrar, device)?;
+			let (mut entry, _, _) = Self::device_for(&registrar, Role::Registrar, device)?;
 			let place = Self::place(info.cinema)?;
 			T::Permissions::ensure_permission(&registrar, Role::Registrar, &place)?;
 			let (cinema, region) = Self::place_fields(&place);
@@ -642,14 +639,18 @@ impl<T: Config> Pallet<T> {
 		(entry.status == DeviceStatus::Active).then_some((device, entry))
 	}
 
-	/// Device `device` and its place, if `who` holds `role` over its place and it is not
-	/// revoked.
-	fn device_for(who: &T::AccountId, role: Role, device: DeviceId) -> Result<(DeviceOf<T>, Place), DispatchError> {
+	/// Device `device`, its place, and the scope `who` holds `role` over, if that scope covers
+	/// the place and the device is not revoked.
+	fn device_for(
+		who: &T::AccountId,
+		role: Role,
+		device: DeviceId,
+	) -> Result<(DeviceOf<T>, Place, Scope), DispatchError> {
 		let entry = Devices::<T>::get(device).ok_or(Error::<T>::UnknownDevice)?;
 		let place = Self::place(entry.info.cinema)?;
-		T::Permissions::ensure_permission(who, role, &place)?;
+		let scope = T::Permissions::ensure_permission(who, role, &place)?;
 		ensure!(!matches!(entry.status, DeviceStatus::Revoked { .. }), Error::<T>::Revoked);
-		Ok((entry, place))
+		Ok((entry, place, scope))
 	}
 
 	fn set_status(entry: &mut DeviceOf<T>, status: DeviceStatus) {

@@ -306,7 +306,7 @@ impl<T: Config> Pallet<T> {
 
 	fn ensure_supervisor(who: &T::AccountId, device: DeviceId) -> DispatchResult {
 		let place = T::Devices::place_of(device).ok_or(Error::<T>::UnknownDevice)?;
-		T::Permissions::ensure_permission(who, Role::Supervisor, &place)
+		T::Permissions::ensure_permission(who, Role::Supervisor, &place).map(|_| ())
 	}
 
 	/// The pallet's invariants (its `try_state`); also run by the runtime fuzzer after every block.

@@ -302,17 +302,13 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::RoleGranted { who, role, scope, expires_at });
 	}
 
-	/// Why `who` may not act as `role` at `place` now, if they may not. The plain rule behind
-	/// [`Permissions::ensure_permission`].
-	pub fn permission_error(who: &T::AccountId, role: Role, place: &Place) -> Option<Error<T>> {
-		let Some(grant) = Grants::<T>::get(who, role) else { return Some(Error::NoPermission) };
-		if !grant.is_live(&frame_system::Pallet::<T>::block_number()) {
-			return Some(Error::RoleExpired);
-		}
-		if !grant.scope.covers(place) {
-			return Some(Error::OutOfScope);
-		}
-		None
+	/// The scope under which `who` may act as `role` at `place` now, or why they may not. The
+	/// plain rule behind [`Permissions::ensure_permission`].
+	pub fn permission(who: &T::AccountId, role: Role, place: &Place) -> Result<Scope, Error<T>> {
+		let grant = Grants::<T>::get(who, role).ok_or(Error::NoPermission)?;
+		ensure!(grant.is_live(&frame_system::Pallet::<T>::block_number()), Error::RoleExpired);
+		ensure!(grant.scope.covers(place), Error::OutOfScope);
+		Ok(grant.scope)
 	}
 
 	/// The pallet's invariants (its `try_state`); also run by the runtime fuzzer after every block.
@@ -328,17 +324,8 @@ impl<T: Config> Pallet<T> {
 }
 
 impl<T: Config> Permissions<T::AccountId> for Pallet<T> {
-	fn ensure_permission(who: &T::AccountId, role: Role, place: &Place) -> Result<(), DispatchError> {
-		match Self::permission_error(who, role, place) {
-			None => Ok(()),
-			Some(error) => Err(error.into()),
-		}
-	}
-
-	fn scope_of(who: &T::AccountId, role: Role) -> Option<Scope> {
-		Grants::<T>::get(who, role)
-			.filter(|grant| grant.is_live(&frame_system::Pallet::<T>::block_number()))
-			.map(|grant| grant.scope)
+	fn ensure_permission(who: &T::AccountId, role: Role, place: &Place) -> Result<Scope, DispatchError> {
+		Self::permission(who, role, place).map_err(Into::into)
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

@@ -16,7 +16,7 @@ fn signed(who: u64) -> RuntimeOrigin {
 }
 
 fn ensure(who: u64, role: Role, cinema: u32, region_code: &str) -> Result<(), DispatchError> {
-	Supervisors::ensure_permission(&who, role, &place(cinema, region_code))
+	Supervisors::ensure_permission(&who, role, &place(cinema, region_code)).map(|_| ())
 }
 
 #[test]
