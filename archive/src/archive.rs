@@ -4,9 +4,10 @@
 //! methods, and fetches blocks for the worker.
 
 use std::{
+	collections::{BTreeMap, HashMap},
 	path::Path,
 	sync::{Arc, Mutex, MutexGuard},
-	time::Duration,
+	time::{Duration, Instant},
 };
 
 use cinechain_runtime::AccountId;
@@ -14,22 +15,23 @@ use codec::Encode;
 use futures::{stream::FuturesUnordered, StreamExt};
 use pallet_archive::{crypto::KEY_TYPE, runtime_api::ArchiveApi, NodeId};
 use sc_client_api::{BlockBackend, BlockchainEvents};
-use serde_json::json;
-use sp_api::ProvideRuntimeApi;
+use sp_api::{ApiExt, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_core::{Bytes, H256};
 use sp_keystore::KeystorePtr;
 
 use crate::{
 	block::{self, Block},
-	peers::{PeerError, Peers},
+	peers::Peers,
 	plan::ClusterView,
-	rpc::{ArchivedBlock, ArchivedExtrinsic, BlockRef},
+	protocol::{possession_proof, ArchiveRpcClient, ArchivedBlock, ArchivedExtrinsic, BlockRef},
 	store::ArchiveStore,
 };
 
 /// How long a member waits for another's answer.
 pub const PEER_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long a member that failed an audit stays a suspect (see [`Archive::suspect`]).
+pub const SUSPECT_FOR: Duration = Duration::from_secs(600);
 
 /// What the archive needs from the node's client.
 pub trait ChainClient:
@@ -51,7 +53,16 @@ pub struct Archive<C> {
 	view: Mutex<Option<ClusterView>>,
 	/// Hashes of the finalized blocks, by number.
 	canonical: Mutex<Vec<H256>>,
+	/// Members this node caught failing an audit, until when it treats them as not holding.
+	suspects: Mutex<HashMap<NodeId, Instant>>,
+	/// The finalized block at which the cluster's online members last changed (for audits).
+	stable_since: Mutex<u32>,
+	/// Where audit failures go to be reported on chain (see [`crate::audit::offchain_reporter`]).
+	reporter: Option<Reporter>,
 }
+
+/// Takes `(member, block it failed to prove)` to be reported on chain.
+pub type Reporter = Box<dyn Fn(NodeId, u32) + Send + Sync>;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 	// A panic elsewhere while holding the lock leaves data that is still consistent (every
@@ -64,8 +75,13 @@ where
 	C::Api: ArchiveApi<Block, AccountId>,
 {
 	/// Opens the archive store in `dir`; damaged copies found there are dropped (and fetched
-	/// again by the worker).
-	pub fn open(client: Arc<C>, keystore: KeystorePtr, dir: &Path) -> std::io::Result<Arc<Self>> {
+	/// again by the worker). Members this node's audits catch go to `reporter`, if any.
+	pub fn open(
+		client: Arc<C>,
+		keystore: KeystorePtr,
+		dir: &Path,
+		reporter: Option<Reporter>,
+	) -> std::io::Result<Arc<Self>> {
 		let (store, damaged) = ArchiveStore::open(dir)?;
 		for d in &damaged {
 			log::warn!(target: "archive", "dropped damaged copy of block #{} ({:?}): {}", d.number, d.hash, d.why);
@@ -84,6 +100,9 @@ where
 			peers: Peers::new(PEER_TIMEOUT),
 			view: Mutex::new(None),
 			canonical: Mutex::new(Vec::new()),
+			suspects: Mutex::new(HashMap::new()),
+			stable_since: Mutex::new(0),
+			reporter,
 		}))
 	}
 
@@ -114,21 +133,70 @@ where
 		let me = assignment.filter(|a| a.online && a.cluster.is_some()).map(|a| a.node);
 		let members = api.members(at, cluster).map_err(|e| e.to_string())?;
 		let replication = api.replication(at).map_err(|e| e.to_string())?;
-		Ok(ClusterView { me, cluster, members, replication })
+		// The chain's suspects (API version 2 on) and this node's own.
+		let reported = match api.api_version::<dyn ArchiveApi<Block, AccountId>>(at) {
+			Ok(Some(version)) if version >= 2 => api.suspects(at, cluster).map_err(|e| e.to_string())?,
+			_ => Vec::new(),
+		};
+		let mut suspects = self.suspects();
+		suspects.extend(reported);
+		suspects.sort_unstable();
+		suspects.dedup();
+		Ok(ClusterView { me, cluster, members, replication, suspects })
 	}
 
 	/// Reads this node's cluster (see [`Self::read_view`]) and extends the list of finalized
 	/// hashes; returns the view. The worker calls it on every pass.
 	pub fn refresh(&self) -> Result<ClusterView, String> {
 		let view = self.read_view()?;
-		*lock(&self.view) = Some(view.clone());
 		let finalized = self.client.info().finalized_number;
+		if let Some(old) = lock(&self.view).replace(view.clone()) {
+			if old.online() != view.online() || old.cluster != view.cluster {
+				*lock(&self.stable_since) = finalized;
+			}
+		}
 		let mut canonical = lock(&self.canonical);
 		for number in canonical.len() as u32..=finalized {
 			let hash = self.client.hash(number).map_err(|e| e.to_string())?.ok_or(format!("no hash for #{number}"))?;
 			canonical.push(hash);
 		}
 		Ok(view)
+	}
+
+	/// The finalized block at which the cluster's online members last changed, as this node saw
+	/// it (0 until then: a node starting up audits only what it sees settle).
+	pub fn stable_since(&self) -> u32 {
+		*lock(&self.stable_since)
+	}
+
+	/// Treats member `node` as not holding what it claims, for [`SUSPECT_FOR`] from now (this
+	/// node only; see [`Self::report`]).
+	pub fn suspect(&self, node: NodeId) {
+		lock(&self.suspects).insert(node, Instant::now() + SUSPECT_FOR);
+	}
+
+	/// Treats member `node` as a suspect (see [`Self::suspect`]) and has it reported on chain for
+	/// failing to prove it holds block `block`, so that every member treats it so.
+	pub fn report(&self, node: NodeId, block: u32) {
+		self.suspect(node);
+		if let Some(reporter) = &self.reporter {
+			reporter(node, block);
+		}
+	}
+
+	/// Trusts member `node` again (it proved everything an audit asked).
+	pub fn trust(&self, node: NodeId) {
+		lock(&self.suspects).remove(&node);
+	}
+
+	/// The members this node treats as not holding what they claim.
+	pub fn suspects(&self) -> Vec<NodeId> {
+		let mut suspects = lock(&self.suspects);
+		let now = Instant::now();
+		suspects.retain(|_, until| *until > now);
+		let mut nodes: Vec<NodeId> = suspects.keys().copied().collect();
+		nodes.sort_unstable();
+		nodes
 	}
 
 	/// The view of the last [`Self::refresh`] (members only: nodes without the worker have none).
@@ -171,14 +239,8 @@ where
 	/// Block `number` from this node alone: its archive copy (checked; a damaged one is
 	/// dropped, for the worker to replace), or the node's database if it still has the body.
 	pub fn local_block(&self, number: u32, hash: H256) -> Option<Vec<u8>> {
-		match self.store().read_checked(number) {
-			Ok(Some((held, bytes))) if held == hash => return Some(bytes),
-			Ok(_) => {},
-			Err(damaged) => log::warn!(
-				target: "archive",
-				"damaged copy of block #{number} detected ({}); dropped, a good copy will be fetched",
-				damaged.why
-			),
+		if let Some(bytes) = self.archived_copy(number, &hash) {
+			return Some(bytes);
 		}
 		let block = self.client.block(hash).ok()??.block;
 		let bytes = block.encode();
@@ -190,8 +252,10 @@ where
 		let view = self.forwarding_view()?;
 		for node in view.sources(&hash) {
 			let Some(address) = view.address(node) else { continue };
-			let answer: Result<Option<ArchivedBlock>, PeerError> =
-				self.peers.call(&address, "cinearchive_block", json!([hash, true])).await;
+			let answer = match self.peers.at(&address) {
+				Ok(peer) => peer.block(BlockRef::Hash(hash), Some(true)).await,
+				Err(e) => Err(e),
+			};
 			match answer {
 				Ok(Some(found)) => match block::check(&found.block, &hash) {
 					Ok(_) => return Some((found.block.0, node)),
@@ -264,8 +328,10 @@ where
 			.filter(|m| Some(m.node) != view.me)
 			.filter_map(|m| Some((m.node, view.address(m.node)?)))
 			.map(|(node, address)| async move {
-				let answer: Result<Option<ArchivedExtrinsic>, PeerError> =
-					self.peers.call(&address, "cinearchive_extrinsic", json!([hash, true])).await;
+				let answer = match self.peers.at(&address) {
+					Ok(peer) => peer.extrinsic(hash, Some(true)).await,
+					Err(e) => Err(e),
+				};
 				(node, answer)
 			})
 			.collect();
@@ -281,19 +347,106 @@ where
 		None
 	}
 
-	/// Which of `hashes` this node holds.
-	pub fn has(&self, hashes: &[H256]) -> Vec<bool> {
-		let store = self.store();
-		hashes.iter().map(|hash| store.number_of(hash).is_some()).collect()
+	/// This node's number in the archive registry, online or not.
+	fn node_id(&self) -> Option<NodeId> {
+		let key = self.archive_key()?;
+		let at = self.client.info().finalized_hash;
+		Some(self.client.runtime_api().assignment(at, key).ok()??.node)
 	}
 
-	/// Asks member `node` which of `hashes` it holds.
-	pub async fn ask_has(&self, view: &ClusterView, node: NodeId, hashes: &[H256]) -> Result<Vec<bool>, PeerError> {
-		let address = view.address(node).ok_or_else(|| PeerError::BadAddress(format!("node {node}")))?;
-		let answer: Vec<bool> = self.peers.call(&address, "cinearchive_has", json!([hashes])).await?;
-		if answer.len() != hashes.len() {
-			return Err(PeerError::Malformed(format!("{} answers for {} hashes", answer.len(), hashes.len())));
+	/// Block `number` (with hash `hash`) from this node's archive store, checked; `None` if the
+	/// store has no good copy (a damaged one is dropped, for the worker to replace).
+	pub fn archived_copy(&self, number: u32, hash: &H256) -> Option<Vec<u8>> {
+		match self.store().read_checked(number) {
+			Ok(Some((held, bytes))) if held == *hash => Some(bytes),
+			Ok(_) => None,
+			Err(damaged) => {
+				log::warn!(
+					target: "archive",
+					"damaged copy of block #{number} detected ({}); dropped, a good copy will be fetched",
+					damaged.why
+				);
+				None
+			},
 		}
-		Ok(answer)
+	}
+
+	/// This node's answer to a challenge: proofs of possession for `hashes` under `nonce` (see
+	/// [`possession_proof`]), from its archive store alone. The node database does not count:
+	/// it prunes bodies, so a copy there is no promise to keep the block.
+	pub fn prove(&self, hashes: &[H256], nonce: &H256) -> Vec<Option<H256>> {
+		let Some(me) = self.node_id() else { return vec![None; hashes.len()] };
+		hashes
+			.iter()
+			.map(|hash| {
+				let number = self.store().number_of(hash)?;
+				let bytes = self.archived_copy(number, hash)?;
+				Some(possession_proof(nonce, me, &bytes))
+			})
+			.collect()
+	}
+
+	/// Challenges member `node` to prove it holds `blocks` (`(hash, this node's copy)`), with a
+	/// fresh random nonce; returns, per block, whether its proof checks. A peer that cannot be
+	/// reached or answers out of shape proves nothing.
+	pub async fn challenge(&self, view: &ClusterView, node: NodeId, blocks: &[(H256, &[u8])]) -> Vec<bool> {
+		let nonce = H256(rand::random());
+		let hashes: Vec<H256> = blocks.iter().map(|(hash, _)| *hash).collect();
+		let answer = match view.address(node).map(|address| self.peers.at(&address)) {
+			Some(Ok(peer)) => peer.prove(hashes, nonce).await,
+			Some(Err(e)) => Err(e),
+			None => return vec![false; blocks.len()],
+		};
+		match answer {
+			Ok(proofs) if proofs.len() == blocks.len() => blocks
+				.iter()
+				.zip(proofs)
+				.map(|((_, bytes), proof)| proof == Some(possession_proof(&nonce, node, bytes)))
+				.collect(),
+			Ok(proofs) => {
+				log::debug!(target: "archive", "node {node} sent {} proofs for {} blocks", proofs.len(), blocks.len());
+				vec![false; blocks.len()]
+			},
+			Err(e) => {
+				log::debug!(target: "archive", "node {node} cannot prove its copies: {e}");
+				vec![false; blocks.len()]
+			},
+		}
+	}
+
+	/// This node's copies of `blocks`, read from its archive store (those it has no good copy of are
+	/// left out).
+	pub fn own_copies(&self, blocks: &[(u32, H256)]) -> Vec<(u32, H256, Vec<u8>)> {
+		blocks.iter().filter_map(|(number, hash)| Some((*number, *hash, self.archived_copy(*number, hash)?))).collect()
+	}
+
+	/// Challenges every holder (other than this node) named for `copies` by `holders_of`; returns,
+	/// per copy, the members that proved they hold it. One `cinearchive_prove` call per member.
+	pub async fn proven_holders(
+		&self,
+		view: &ClusterView,
+		copies: &[(u32, H256, Vec<u8>)],
+		holders_of: impl Fn(&H256) -> Vec<u32>,
+	) -> Vec<Vec<u32>> {
+		let holders: Vec<Vec<u32>> = copies
+			.iter()
+			.map(|(_, hash, _)| holders_of(hash).into_iter().filter(|n| Some(*n) != view.me).collect())
+			.collect();
+		let mut asked: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+		for (position, nodes) in holders.iter().enumerate() {
+			for node in nodes {
+				asked.entry(*node).or_default().push(position);
+			}
+		}
+		let mut proven = vec![Vec::new(); copies.len()];
+		for (node, positions) in asked {
+			let blocks: Vec<(H256, &[u8])> = positions.iter().map(|p| (copies[*p].1, copies[*p].2.as_slice())).collect();
+			for (position, ok) in positions.into_iter().zip(self.challenge(view, node, &blocks).await) {
+				if ok {
+					proven[position].push(node);
+				}
+			}
+		}
+		proven
 	}
 }

@@ -17,6 +17,9 @@ pub use cinechain_runtime::opaque::Block;
 pub enum BadBlock {
 	/// The bytes are not a block.
 	Undecodable,
+	/// The bytes decode to the block but are not its canonical encoding (every archived copy
+	/// is, so that proofs of possession computed from two copies agree).
+	NotCanonical,
 	/// The header hashes to something else: another block, or a damaged header.
 	WrongHash { found: H256 },
 	/// The extrinsics do not match the header's extrinsics root: a damaged or altered body.
@@ -29,6 +32,7 @@ impl core::fmt::Display for BadBlock {
 	fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
 		match self {
 			Self::Undecodable => write!(f, "not a SCALE-encoded block"),
+			Self::NotCanonical => write!(f, "not the canonical encoding of the block"),
 			Self::WrongHash { found } => write!(f, "header hashes to {found:?}"),
 			Self::WrongBody => write!(f, "extrinsics do not match the header's extrinsics root"),
 			Self::WrongNumber { found } => write!(f, "it is block #{found}"),
@@ -39,6 +43,9 @@ impl core::fmt::Display for BadBlock {
 /// Decodes `bytes` and checks that they are the block with hash `expected`.
 pub fn check(bytes: &[u8], expected: &H256) -> Result<Block, BadBlock> {
 	let block = Block::decode_all(&mut &bytes[..]).map_err(|_| BadBlock::Undecodable)?;
+	if block.encode() != bytes {
+		return Err(BadBlock::NotCanonical);
+	}
 	let found = block.header.hash();
 	if found != *expected {
 		return Err(BadBlock::WrongHash { found });
@@ -92,9 +99,17 @@ pub(crate) mod tests {
 		damaged[last] ^= 0xff;
 		assert_eq!(check(&damaged, &hash), Err(BadBlock::WrongBody));
 		// A byte more at the end is not the block either.
-		let mut longer = bytes;
+		let mut longer = bytes.clone();
 		longer.push(0);
 		assert_eq!(check(&longer, &hash), Err(BadBlock::Undecodable));
+		// The same block with its extrinsic count in a wider compact form than needed (two
+		// bytes for 2, the mode for 64 and up): it decodes, but it is not the archived form.
+		let header_len = block.header.encode().len();
+		assert_eq!(bytes[header_len], 2 << 2, "the one-byte compact count");
+		let mut wide = bytes[..header_len].to_vec();
+		wide.extend([(2 << 2) | 0b01, 0]);
+		wide.extend(&bytes[header_len + 1..]);
+		assert!(matches!(check(&wide, &hash), Err(BadBlock::Undecodable | BadBlock::NotCanonical)));
 	}
 
 	#[test]

@@ -10,15 +10,20 @@
 //! - [`store`]: the archive store (one file per block) and its indexes.
 //! - [`plan`]: a cluster as the chain describes it, and what this node must fetch or may drop —
 //!   plain functions of the chain's state.
-//! - [`peers`]: the JSON-RPC client members use to reach each other.
-//! - [`archive`]: the shared handle (store, chain, peers) and the answers to queries.
+//! - [`protocol`]: the `cinearchive_*` methods and their types, for server and client alike,
+//!   and the proof of possession.
+//! - [`peers`]: the client members use to reach each other (the protocol over bounded HTTP).
+//! - [`archive`]: the shared handle (store, chain, peers, suspects) and the answers to queries.
 //! - [`worker`]: the loop that runs on every finalized block.
-//! - [`rpc`]: the `cinearchive_*` JSON-RPC methods.
+//! - [`audit`]: random checks that the other holders keep what they must.
+//! - [`rpc`]: the server side of the protocol.
 
 pub mod archive;
+pub mod audit;
 pub mod block;
 pub mod peers;
 pub mod plan;
+pub mod protocol;
 pub mod rpc;
 pub mod store;
 pub mod worker;

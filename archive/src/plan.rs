@@ -2,7 +2,7 @@
 //! functions of the chain's state, the same on every node: the holder rule itself is
 //! `pallet_archive::holders`, the very code the runtime API runs.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, ops::RangeInclusive};
 
 use pallet_archive::{
 	holders::{self, Member},
@@ -23,6 +23,9 @@ pub struct ClusterView {
 	pub members: Vec<MemberInfo>,
 	/// Copies of each block (`R`).
 	pub replication: u32,
+	/// Members not trusted to hold what they claim: they failed a proof of possession (see
+	/// [`holders::holders_trusting`]).
+	pub suspects: Vec<NodeId>,
 }
 
 impl ClusterView {
@@ -31,8 +34,14 @@ impl ClusterView {
 		pallet_archive::runtime_api::online(&self.members)
 	}
 
-	/// The members that hold the block with hash `hash`, best first.
+	/// The members that hold the block with hash `hash`: `R` trusted ones, best first, then any
+	/// suspect the plain rule names.
 	pub fn holders(&self, hash: &H256) -> Vec<NodeId> {
+		holders::holders_trusting(&hash.0, &self.online(), self.replication as usize, &self.suspects)
+	}
+
+	/// The members the chain's rule names for the block, suspects or not: whom an audit asks.
+	pub fn named_holders(&self, hash: &H256) -> Vec<NodeId> {
 		holders::holders(&hash.0, &self.online(), self.replication as usize)
 	}
 
@@ -55,6 +64,26 @@ impl ClusterView {
 		sources.retain(|node| Some(*node) != self.me);
 		sources
 	}
+}
+
+/// Blocks are audited only once every holder has had time to store them: finalized at least
+/// this many blocks after the online members last changed, and this many blocks ago.
+pub const AUDIT_SETTLE: u32 = 5;
+
+/// The blocks whose holders can be audited: those finalized while the cluster's online members
+/// stayed as they are now (since `stable_since`), settled by [`AUDIT_SETTLE`] blocks at both ends.
+/// Holders take such blocks as new ones, so a holder without one is not catching up after a
+/// change of members: it dropped or never stored the block.
+pub fn audit_range(stable_since: u32, finalized: u32) -> Option<RangeInclusive<u32>> {
+	let from = stable_since.saturating_add(AUDIT_SETTLE).max(1);
+	let to = finalized.checked_sub(AUDIT_SETTLE)?;
+	(from <= to).then_some(from..=to)
+}
+
+/// Whether a surplus copy may be dropped, given how many of the block's holders (other than
+/// this node) proved they hold it: only when `R` copies are proven.
+pub fn may_drop(proven: usize, replication: u32) -> bool {
+	proven >= replication as usize
 }
 
 /// What this node must do to hold exactly its share.
@@ -106,7 +135,7 @@ mod tests {
 		};
 		let mut members: Vec<MemberInfo> = online.iter().map(|n| member(*n, true)).collect();
 		members.extend(offline.iter().map(|n| member(*n, false)));
-		ClusterView { me, cluster: 0, members, replication: 2 }
+		ClusterView { me, cluster: 0, members, replication: 2, suspects: Vec::new() }
 	}
 
 	fn chain(len: u32) -> Vec<H256> {
@@ -177,5 +206,31 @@ mod tests {
 		assert_eq!(sources.len(), 2);
 		assert!(!sources.contains(&1) && !sources.contains(&3));
 		assert_eq!(view.address(2).as_deref(), Some("http://127.0.0.1:9002"));
+	}
+
+	#[test]
+	fn a_suspect_gets_a_trusted_stand_in_and_no_copy_becomes_surplus() {
+		let chain = chain(300);
+		let honest = view(Some(1), &[0, 1, 2, 3, 4], &[]);
+		let held = holding(&honest, &chain);
+		let mut wary = honest.clone();
+		wary.suspects = vec![2];
+		let plan = plan(&wary, &chain, &held);
+		assert!(plan.surplus.is_empty(), "suspecting a member never frees a copy");
+		assert!(!plan.fetch.is_empty(), "member 1 stands in for member 2 on some blocks");
+		for (n, hash) in &plan.fetch {
+			assert!(honest.holders(hash).contains(&2), "block {n} was not the suspect's");
+			assert_eq!(wary.holders(hash).iter().filter(|h| **h != 2).count(), 2, "R trusted holders of {n}");
+			assert!(wary.named_holders(hash).contains(&2), "audits still ask the suspect about {n}");
+		}
+	}
+
+	#[test]
+	fn audits_cover_settled_blocks_since_the_members_last_changed() {
+		assert_eq!(audit_range(0, 4), None, "a young chain has nothing settled");
+		assert_eq!(audit_range(0, 20), Some(5..=15));
+		assert_eq!(audit_range(100, 104), None, "just after a change, nothing");
+		assert_eq!(audit_range(100, 130), Some(105..=125));
+		assert!(!may_drop(2, 3) && may_drop(3, 3));
 	}
 }

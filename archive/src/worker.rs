@@ -1,8 +1,11 @@
 //! The archive worker: on every finalized block (and every few seconds) it reads this node's
 //! cluster from the chain, works out its share with the holder rule, fetches what it lacks (from
 //! the node's own database while the body is still there, else from the other holders), and
-//! drops what it no longer must hold once the block's holders confirm they have it. A scrub
-//! re-checks every stored copy regularly; a damaged one is dropped and fetched again.
+//! drops what it no longer must hold once `R` of the block's holders have proven they have it
+//! (a proof of possession for a fresh nonce, checked against its own copy). It audits the other
+//! holders of blocks it holds at random the same way; a member that fails is a suspect, treated as
+//! not holding (other members stand in for it) for a while. A scrub re-checks every stored copy
+//! regularly; a damaged one is dropped and fetched again.
 
 use std::{
 	sync::Arc,
@@ -16,14 +19,20 @@ use sp_core::H256;
 
 use crate::{
 	archive::{Archive, ChainClient},
+	audit::Auditor,
 	block::Block,
 	plan::{self, ClusterView},
 };
 
 /// Blocks fetched at once.
 const PARALLEL_FETCHES: usize = 8;
-/// Hashes asked about in one `cinearchive_has` call.
-const HAS_BATCH: usize = 512;
+/// Surplus copies looked at together (one `cinearchive_prove` call per holder).
+const DROP_BATCH: usize = crate::protocol::MAX_PROVE;
+/// How often the worker audits other holders.
+const AUDIT_EVERY: Duration = Duration::from_secs(5);
+/// Most blocks fetched in one pass, newest first: a member catching up on a long history still
+/// takes each new block within a pass of its finalization, so audits find it in place.
+const FETCHES_PER_PASS: usize = 256;
 /// How often every stored copy is checked again.
 const SCRUB_EVERY: Duration = Duration::from_secs(10);
 /// How often the worker looks again even without a new finalized block.
@@ -44,6 +53,8 @@ where
 {
 	let mut finality = archive.client().finality_notification_stream();
 	let mut last_scrub = Instant::now();
+	let mut last_audit = Instant::now();
+	let mut auditor = Auditor::default();
 	loop {
 		let tick = tokio::time::sleep(TICK);
 		futures::pin_mut!(tick);
@@ -63,6 +74,10 @@ where
 			),
 			Ok(_) => {},
 			Err(e) => log::warn!(target: "archive", "archive pass failed: {e}"),
+		}
+		if last_audit.elapsed() >= AUDIT_EVERY {
+			last_audit = Instant::now();
+			auditor.audit(&archive).await;
 		}
 		if last_scrub.elapsed() >= SCRUB_EVERY {
 			last_scrub = Instant::now();
@@ -96,13 +111,13 @@ where
 			done.dropped += 1;
 		}
 	}
-	let fetched: Vec<bool> = stream::iter(plan.fetch.iter().copied())
+	let fetched: Vec<bool> = stream::iter(plan.fetch.iter().rev().take(FETCHES_PER_PASS).copied())
 		.map(|(number, hash)| fetch_one(archive, number, hash))
 		.buffer_unordered(PARALLEL_FETCHES)
 		.collect()
 		.await;
 	done.fetched = fetched.iter().filter(|ok| **ok).count();
-	done.missing = fetched.len() - done.fetched;
+	done.missing = plan.fetch.len() - done.fetched;
 	done.dropped += drop_surplus(archive, &view, &plan.surplus).await;
 	Ok(done)
 }
@@ -130,40 +145,18 @@ where
 	}
 }
 
-/// Drops surplus copies whose every current holder confirms it has the block; returns how many.
+/// Drops surplus copies of which `R` holders have proven theirs; returns how many.
 async fn drop_surplus<C: ChainClient>(archive: &Archive<C>, view: &ClusterView, surplus: &[(u32, H256)]) -> usize
 where
 	C::Api: ArchiveApi<Block, AccountId>,
 {
 	let mut dropped = 0;
-	for chunk in surplus.chunks(HAS_BATCH) {
-		let holders: Vec<Vec<u32>> = chunk.iter().map(|(_, hash)| view.holders(hash)).collect();
-		// A block with no other holder is never dropped.
-		let mut confirmed: Vec<bool> = holders.iter().map(|h| !h.is_empty()).collect();
-		let mut asked: Vec<u32> = holders.iter().flatten().copied().collect();
-		asked.sort_unstable();
-		asked.dedup();
-		for node in asked {
-			let (positions, hashes): (Vec<usize>, Vec<H256>) = chunk
-				.iter()
-				.enumerate()
-				.filter(|(i, _)| holders[*i].contains(&node))
-				.map(|(i, (_, hash))| (i, *hash))
-				.unzip();
-			match archive.ask_has(view, node, &hashes).await {
-				Ok(answers) =>
-					for (position, has) in positions.into_iter().zip(answers) {
-						confirmed[position] &= has;
-					},
-				Err(e) => {
-					log::debug!(target: "archive", "node {node} cannot confirm its copies: {e}");
-					positions.into_iter().for_each(|p| confirmed[p] = false);
-				},
-			}
-		}
+	for chunk in surplus.chunks(DROP_BATCH) {
+		let copies = archive.own_copies(chunk);
+		let proven = archive.proven_holders(view, &copies, |hash| view.holders(hash)).await;
 		let mut store = archive.store();
-		for ((number, _), ok) in chunk.iter().zip(confirmed) {
-			if ok && store.remove(*number).is_ok() {
+		for ((number, _, _), proven) in copies.iter().zip(proven) {
+			if plan::may_drop(proven.len(), view.replication) && store.remove(*number).is_ok() {
 				dropped += 1;
 			}
 		}

@@ -43,7 +43,7 @@ where
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
-	use cinechain_archive::rpc::{ArchiveRpcHandler, ArchiveRpcServer};
+	use cinechain_archive::{protocol::ArchiveRpcServer, rpc::ArchiveRpcHandler};
 
 	let FullDeps { client, pool, archive } = deps;
 	let mut module = RpcModule::new(());

@@ -216,7 +216,10 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 	// Every node answers archive queries (forwarding what it does not hold); members also run
 	// the worker that keeps their share of the blocks.
 	let archive_dir = config.base_path.config_dir(config.chain_spec.id()).join("archive");
-	let archive = cinechain_archive::Archive::open(client.clone(), keystore_container.keystore(), &archive_dir)
+	// Members its audits catch are reported on chain by the offchain worker, through the node's
+	// offchain storage.
+	let reporter = backend.offchain_storage().map(cinechain_archive::audit::offchain_reporter);
+	let archive = cinechain_archive::Archive::open(client.clone(), keystore_container.keystore(), &archive_dir, reporter)
 		.map_err(|e| ServiceError::Other(format!("cannot open the archive store {}: {e}", archive_dir.display())))?;
 	if archive_member {
 		if archive.archive_key().is_none() {

@@ -262,6 +262,10 @@ pub mod refusal {
 	pub const BAD_RECORD: u8 = 11;
 	/// An archive node's heartbeat when the node has already sent one in this interval.
 	pub const HEARTBEAT_TOO_SOON: u8 = 12;
+	/// An archive node's report of a member that failed a proof of possession, when it cannot be
+	/// taken: the reported node is unknown, the two are not members of one cluster, the block
+	/// is not a past one, or the reporter has already reported in this heartbeat interval.
+	pub const REPORT_REFUSED: u8 = 13;
 }
 
 /// Transaction-pool priorities of feeless transactions. Paid transactions get theirs from their

@@ -22,6 +22,7 @@ use super::{
 };
 
 impl_runtime_apis! {
+	#[api_version(2)]
 	impl pallet_archive::runtime_api::ArchiveApi<Block, AccountId> for Runtime {
 		fn assignment(key: AccountId) -> Option<pallet_archive::runtime_api::Assignment> {
 			Archive::assignment(&key)
@@ -37,6 +38,10 @@ impl_runtime_apis! {
 
 		fn replication() -> u32 {
 			<Runtime as pallet_archive::Config>::Replication::get()
+		}
+
+		fn suspects(cluster: pallet_archive::ClusterId) -> Vec<pallet_archive::NodeId> {
+			Archive::suspects(cluster)
 		}
 	}
 

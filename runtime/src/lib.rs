@@ -92,7 +92,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	impl_name: alloc::borrow::Cow::Borrowed("cinechain-node"),
 	authoring_version: 1,
 	// Bump on every change to the runtime's logic; clients and nodes compare it.
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	// Bump when calls or their encoding change: signed transactions carry it.

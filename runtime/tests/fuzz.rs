@@ -232,13 +232,14 @@ impl Fuzzer {
 	}
 
 	/// The second half of the rule: feeless transactions per key and quota period are bounded
-	/// (records by the quota, heartbeats one per interval, rotations and requests a few).
+	/// (records by the quota, heartbeats and reports one each per interval, rotations and
+	/// requests a few).
 	fn count_feeless(&mut self, who: usize) {
 		let period = pallet_screenings::Pallet::<Runtime>::current_period();
 		let count = self.feeless.entry((self.actors[who].account.clone(), period)).or_default();
 		*count += 1;
 		let period_blocks = <ScreeningQuotaPeriod as Get<u32>>::get();
-		let bound = <ScreeningQuota as Get<u32>>::get() + period_blocks / <ArchiveHeartbeatInterval as Get<u32>>::get() + 2;
+		let bound = <ScreeningQuota as Get<u32>>::get() + 2 * (period_blocks / <ArchiveHeartbeatInterval as Get<u32>>::get()) + 2;
 		if *count > bound {
 			let count = *count;
 			self.fail(format!("key {who} got {count} feeless transactions into one quota period (bound {bound})"));
@@ -481,6 +482,20 @@ impl Fuzzer {
 						.filter(|_| self.rng.chance(80))
 						.unwrap_or_else(|| self.node_id());
 					(who, RuntimeCall::Archive(Archive::heartbeat { node }))
+				} else if self.rng.chance(40) {
+					// A report: mostly from a node's own key about another node, for a past block.
+					let who = if self.rng.chance(85) { self.who_of(&[Kind::ArchiveKey]) } else { self.any_signer() };
+					let reporter = pallet_archive::NodeByKey::<Runtime>::get(&self.actors[who].account)
+						.filter(|_| self.rng.chance(80))
+						.unwrap_or_else(|| self.node_id());
+					let node = self.node_id();
+					let now = frame_system::Pallet::<Runtime>::block_number();
+					let block = if self.rng.chance(90) {
+						now.saturating_sub(1 + self.rng.below(5) as u32)
+					} else {
+						now + self.rng.below(3) as u32
+					};
+					(who, RuntimeCall::Archive(Archive::report_unproven { reporter, node, block }))
 				} else if self.rng.chance(60) {
 					let operator = self.who_of(&[Kind::Funded, Kind::Stranger]);
 					let key = self.who_of(&[Kind::ArchiveKey]);

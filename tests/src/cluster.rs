@@ -10,6 +10,7 @@ use std::{
 	time::{Duration, Instant},
 };
 
+use codec::{Decode, Encode};
 use serde_json::{json, Value};
 use subxt_signer::{
 	sr25519::{dev, Keypair},
@@ -93,12 +94,7 @@ impl Cluster {
 		let n = self.members.len();
 		let name = format!("archive{n}");
 		let base = self.dir.join(&name);
-		let spec = self.spec.to_str().expect("utf-8 path").to_string();
-		let base_arg = base.to_str().expect("utf-8 path").to_string();
-		run_node_command(&[
-			"key", "insert", "--base-path", &base_arg, "--chain", &spec, "--key-type", "arch", "--scheme", "sr25519",
-			"--suri", &format!("//Archive{n}"),
-		]);
+		let spec = self.insert_archive_key(&base, n);
 		let node = Node::start(
 			NodeConfig::new(&name, &spec, n + 1).args([
 				"--archive".to_string(),
@@ -109,25 +105,98 @@ impl Cluster {
 			]),
 			&base,
 		);
-		let key: subxt::utils::AccountId32 = archive_key(n).public_key().into();
+		let id = self.register(n, n + 1, &format!("http://127.0.0.1:{}", node.rpc.port));
+		self.members.push(Member { node, id, dead: false });
+		let member = &self.members[n];
+		wait_for(&format!("{name} to see itself online in its cluster"), Duration::from_secs(120), &[&member.node], || {
+			status(&member.node).is_some_and(|s| s["node"].as_u64() == Some(id as u64))
+		});
+		n
+	}
+
+	/// Starts a node that heartbeats as archive node `//Archive{key}` (its offchain worker sends
+	/// them) but runs no archive worker and keeps nothing, and registers it with `address` as
+	/// where it serves: a stand-in's, such as [`crate::standin::ClaimingPeer`]. Not one of
+	/// [`Self::members`]: its copies are not counted. Returns the node and its registry number,
+	/// once every member sees it online.
+	pub fn start_impostor(&self, key: usize, address: &str) -> (Node, u32) {
+		let name = format!("impostor{key}");
+		let base = self.dir.join(&name);
+		let spec = self.insert_archive_key(&base, key);
+		let node = Node::start(
+			NodeConfig::new(&name, &spec, key).args([
+				"--offchain-worker".to_string(),
+				"always".into(),
+				"--bootnodes".into(),
+				self.validator.multiaddr(),
+			]),
+			&base,
+		);
+		let id = self.register(key, key, address);
+		wait_for(&format!("the members to see {name} online"), Duration::from_secs(120), &self.nodes(), || {
+			self.alive().all(|m| {
+				status(&m.node).is_some_and(|s| {
+					s["onlineMembers"].as_array().is_some_and(|list| list.iter().any(|n| n.as_u64() == Some(id as u64)))
+				})
+			})
+		});
+		(node, id)
+	}
+
+	/// Puts archive key `//Archive{key}` into the keystore under `base`; returns the chain spec path.
+	fn insert_archive_key(&self, base: &Path, key: usize) -> String {
+		let spec = self.spec.to_str().expect("utf-8 path").to_string();
+		let base_arg = base.to_str().expect("utf-8 path").to_string();
+		run_node_command(&[
+			"key", "insert", "--base-path", &base_arg, "--chain", &spec, "--key-type", "arch", "--scheme", "sr25519",
+			"--suri", &format!("//Archive{key}"),
+		]);
+		spec
+	}
+
+	/// Registers archive key `//Archive{key}` with peer id `NODE_KEYS[node_key]`, serving at
+	/// `address`, in zone `key` (Alice its operator); returns its registry number.
+	fn register(&self, key: usize, node_key: usize, address: &str) -> u32 {
+		let archive_key: subxt::utils::AccountId32 = archive_key(key).public_key().into();
 		let register = cinechain::transactions().archive().register_node(
-			key,
-			bounded(crate::peer_id(crate::NODE_KEYS[n + 1]).as_bytes()),
-			bounded(format!("http://127.0.0.1:{}", node.rpc.port).as_bytes()),
-			n as u16,
+			archive_key,
+			bounded(crate::peer_id(crate::NODE_KEYS[node_key]).as_bytes()),
+			bounded(address.as_bytes()),
+			key as u16,
 		);
 		let outcome = self.rt.block_on(submit(&self.client, &register, &dev::alice()));
 		let events = outcome.events();
-		let registered = events
+		events
 			.find_first::<cinechain::archive::events::NodeRegistered>()
 			.expect("decode events")
-			.expect("NodeRegistered");
-		self.members.push(Member { node, id: registered.node, dead: false });
-		let member = &self.members[n];
-		wait_for(&format!("{name} to see itself online in its cluster"), Duration::from_secs(120), &[&member.node], || {
-			status(&member.node).is_some_and(|s| s["node"].as_u64() == Some(registered.node as u64))
-		});
-		n
+			.expect("NodeRegistered")
+			.node
+	}
+
+	/// The members of cluster 0 the chain counts as suspects (`ArchiveApi_suspects`) at the
+	/// validator's finalized block.
+	pub fn runtime_suspects(&self) -> Vec<u32> {
+		let at = self.validator.rpc.finalized_hash().expect("finalized head");
+		let answer = self
+			.validator
+			.rpc
+			.call("state_call", json!(["ArchiveApi_suspects", format!("0x{}", hex(&0u32.encode())), at]))
+			.expect("ArchiveApi_suspects");
+		Vec::<u32>::decode(&mut &decode_hex(answer.as_str().expect("hex"))[..]).expect("a Vec<u32>")
+	}
+
+	/// The holders of block `hash` by the runtime API (`ArchiveApi_holders`, cluster 0) at the
+	/// validator's finalized block.
+	pub fn runtime_holders(&self, hash: &str) -> Vec<u32> {
+		let hash_bytes: [u8; 32] = decode_hex(hash).try_into().expect("a 32-byte hash");
+		let args = (0u32, hash_bytes).encode();
+		let at = self.validator.rpc.finalized_hash().expect("finalized head");
+		let answer = self
+			.validator
+			.rpc
+			.call("state_call", json!(["ArchiveApi_holders", format!("0x{}", hex(&args)), at]))
+			.expect("ArchiveApi_holders");
+		Vec::<u32>::decode(&mut &decode_hex(answer.as_str().expect("hex"))[..]).expect("a Vec<u32>")
 	}
 
 	/// Starts a full node that is no archive member (no archive key, no worker) and keeps only

@@ -21,6 +21,7 @@ pub mod chain;
 pub mod cluster;
 pub mod flood;
 pub mod records;
+pub mod standin;
 
 use std::{
 	fs::File,

@@ -25,10 +25,9 @@ use std::{
 };
 
 use cinechain_e2e::{
-	cluster::{decode_hex, held, hex, Cluster},
+	cluster::{held, Cluster},
 	wait_for,
 };
-use codec::{Decode, Encode};
 use serde_json::{json, Value};
 
 /// Finalized blocks the chain must reach before the checks.
@@ -38,20 +37,6 @@ const MEMBERS: usize = 5;
 const SLOT_MS: u64 = 1_000;
 /// How long the chain may take to notice a death, and the cluster to copy or repair blocks.
 const CLUSTER_TIMEOUT: Duration = Duration::from_secs(120);
-
-/// The holders of block `hash` by the runtime API (`ArchiveApi_holders`, cluster 0) at the
-/// validator's finalized block.
-fn runtime_holders(cluster: &Cluster, hash: &str) -> Vec<u32> {
-	let hash_bytes: [u8; 32] = decode_hex(hash).try_into().expect("a 32-byte hash");
-	let args = (0u32, hash_bytes).encode();
-	let at = cluster.validator.rpc.finalized_hash().expect("finalized head");
-	let answer = cluster
-		.validator
-		.rpc
-		.call("state_call", json!(["ArchiveApi_holders", format!("0x{}", hex(&args)), at]))
-		.expect("ArchiveApi_holders");
-	Vec::<u32>::decode(&mut &decode_hex(answer.as_str().expect("hex"))[..]).expect("a Vec<u32>")
-}
 
 /// Asks member `member` for block `number` and checks the answer is the chain's block.
 fn assert_serves_block(cluster: &Cluster, member: usize, number: u32, hash: &str) -> Value {
@@ -139,14 +124,11 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 	// after the validator sees it, so this is awaited, not sampled once).
 	let by_id: BTreeMap<u32, usize> = cluster.members.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
 	wait_for("the holders named by the runtime API to hold the blocks", CLUSTER_TIMEOUT, &cluster.nodes(), || {
+		let holdings: Vec<Vec<(u32, String)>> = cluster.members.iter().map(|m| held(&m.node)).collect();
 		(1..=BLOCKS).step_by(25).all(|number| {
 			let hash = &hashes[&number];
-			let holders = runtime_holders(&cluster, hash);
-			holders.len() == r &&
-				holders.iter().all(|id| {
-					let member = &cluster.members[by_id[id]];
-					member.node.rpc.call("cinearchive_has", json!([[hash]])) == Ok(json!([true]))
-				})
+			let holders = cluster.runtime_holders(hash);
+			holders.len() == r && holders.iter().all(|id| holdings[by_id[id]].contains(&(number, hash.clone())))
 		})
 	});
 	// Every member answers for every block (by number and by hash) and every extrinsic.

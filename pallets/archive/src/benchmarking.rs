@@ -1,5 +1,5 @@
 //! Benchmarks of the archive pallet's calls and of its transaction extension
-//! ([`CheckHeartbeat`]), each at its worst case: a full registry whose clusters are all full, so
+//! ([`CheckHeartbeat`], on heartbeats and on reports), each at its worst case: a full registry whose clusters are all full, so
 //! that joining a cluster reads every cluster and every member.
 
 use super::*;
@@ -11,7 +11,7 @@ use frame_support::{
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{
-	AsSystemOriginSigner, AsTransactionAuthorizedOrigin, DispatchTransaction, Dispatchable, Saturating,
+	AsSystemOriginSigner, AsTransactionAuthorizedOrigin, DispatchTransaction, Dispatchable, Saturating, Zero,
 };
 
 fn archive_key<T: Config>(i: u32) -> T::AccountId {
@@ -169,6 +169,46 @@ mod benchmarks {
 			CheckHeartbeat::<T>::new()
 				.test_run(RawOrigin::Signed(key).into(), &call, &info, 0, 0, |_| Ok(().into()))
 				.map_err(|_| BenchmarkError::Stop("the heartbeat was refused"))?
+				.map_err(|_| BenchmarkError::Stop("nothing is dispatched"))?;
+		}
+		Ok(())
+	}
+
+	/// A report in a full registry: the reporter's and the reported node's entries, the
+	/// reporter's last report, and the two writes.
+	#[benchmark]
+	fn report_unproven() -> Result<(), BenchmarkError> {
+		let (nodes, _) = register::<T>(T::MaxNodes::get())?;
+		let (reporter, node) = (nodes[0], nodes[1]);
+		let key = Nodes::<T>::get(reporter).expect("registered").key;
+		let now = silence_all::<T>();
+		LastReport::<T>::insert(reporter, BlockNumberFor::<T>::zero());
+		let block = now.saturating_sub(1u32.into());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(key), reporter, node, block);
+
+		assert!(Suspects::<T>::contains_key(node));
+		Ok(())
+	}
+
+	/// [`CheckHeartbeat`] on a feeless report: the key's node, the call's checks and the tag.
+	#[benchmark]
+	fn check_report() -> Result<(), BenchmarkError> {
+		let (nodes, _) = register::<T>(T::MaxNodes::get())?;
+		let (reporter, node) = (nodes[0], nodes[1]);
+		let key = Nodes::<T>::get(reporter).expect("registered").key;
+		let now = silence_all::<T>();
+		LastReport::<T>::insert(reporter, BlockNumberFor::<T>::zero());
+		let call: <T as frame_system::Config>::RuntimeCall =
+			Call::<T>::report_unproven { reporter, node, block: now.saturating_sub(1u32.into()) }.into();
+		let info = DispatchInfo::default();
+
+		#[block]
+		{
+			CheckHeartbeat::<T>::new()
+				.test_run(RawOrigin::Signed(key).into(), &call, &info, 0, 0, |_| Ok(().into()))
+				.map_err(|_| BenchmarkError::Stop("the report was refused"))?
 				.map_err(|_| BenchmarkError::Stop("nothing is dispatched"))?;
 		}
 		Ok(())

@@ -1,4 +1,4 @@
-//! `CheckHeartbeat`: the transaction-pool gate for archive heartbeats.
+//! `CheckHeartbeat`: the transaction-pool gate for archive heartbeats and reports.
 //!
 //! A heartbeat from a node's own archive key is feeless, so nothing but this gate stops a key
 //! from sending one per nonce and filling blocks for free. A node needs one heartbeat per
@@ -8,8 +8,14 @@
 //! pool holds at most one per node per interval. Heartbeats get [`priority::HEARTBEAT`]: a late
 //! one would mark a live member offline. Heartbeats that are not feeless (another key, another
 //! node's number) pay like any call; other calls pass untouched. It encodes to nothing.
+//!
+//! Reports of members that failed a proof of possession ([`Call::report_unproven`]) are feeless
+//! for the reporter's archive key too, and pass the same gate: the call's own checks
+//! ([`Pallet::check_report`], which include one report per reporter per interval) in the pool and
+//! when a block is built (`Custom(REPORT_REFUSED)`), and the tag `(reporter, interval)`.
 
 use crate::{Call, Config, NodeByKey, NodeId, Nodes, Pallet, WeightInfo};
+use frame_system::pallet_prelude::BlockNumberFor;
 use cinechain_primitives::{priority, refusal};
 use codec::{Decode, DecodeWithMemTracking, Encode};
 use core::marker::PhantomData;
@@ -68,6 +74,35 @@ where
 	}
 }
 
+/// The report `call` is, `(reporter, node, block)`, if `who` may send it for free (the
+/// reporter's archive key).
+fn feeless_report<T: Config>(who: &T::AccountId, call: &CallOf<T>) -> Option<(NodeId, NodeId, BlockNumberFor<T>)>
+where
+	CallOf<T>: IsSubType<Call<T>>,
+{
+	match call.is_sub_type()? {
+		Call::report_unproven { reporter, node, block } if NodeByKey::<T>::get(who) == Some(*reporter) =>
+			Some((*reporter, *node, *block)),
+		_ => None,
+	}
+}
+
+/// Judges a feeless report: refused unless the call would be taken, else tagged with
+/// `(reporter, interval)`.
+pub fn report_validity<T: Config>(
+	who: &T::AccountId,
+	(reporter, node, block): (NodeId, NodeId, BlockNumberFor<T>),
+) -> Result<ValidTransaction, InvalidTransaction> {
+	Pallet::<T>::check_report(who, reporter, node, block)
+		.map_err(|_| InvalidTransaction::Custom(refusal::REPORT_REFUSED))?;
+	let interval = frame_system::Pallet::<T>::block_number() / T::HeartbeatInterval::get();
+	Ok(ValidTransaction {
+		priority: priority::HEARTBEAT,
+		provides: alloc::vec![(b"cinechain/report", reporter, interval).encode()],
+		..Default::default()
+	})
+}
+
 /// Judges a feeless heartbeat of `node`: refused if the node was heard from in this interval,
 /// else tagged with `(node, interval)`.
 pub fn heartbeat_validity<T: Config>(node: NodeId) -> Result<ValidTransaction, InvalidTransaction> {
@@ -98,6 +133,7 @@ where
 		// Benchmarked as the extension itself (`check_heartbeat`): the key's node and its entry.
 		match call.is_sub_type() {
 			Some(Call::heartbeat { .. }) => T::WeightInfo::check_heartbeat(),
+			Some(Call::report_unproven { .. }) => T::WeightInfo::check_report(),
 			_ => Weight::zero(),
 		}
 	}
@@ -112,9 +148,12 @@ where
 		_inherited_implication: &impl Implication,
 		_source: TransactionSource,
 	) -> ValidateResult<Self::Val, CallOf<T>> {
-		let node = origin.as_system_origin_signer().and_then(|who| feeless_heartbeat::<T>(who, call));
-		let validity = match node {
-			Some(node) => heartbeat_validity::<T>(node)?,
+		let validity = match origin.as_system_origin_signer() {
+			Some(who) => match (feeless_heartbeat::<T>(who, call), feeless_report::<T>(who, call)) {
+				(Some(node), _) => heartbeat_validity::<T>(node)?,
+				(None, Some(report)) => report_validity::<T>(who, report)?,
+				(None, None) => ValidTransaction::default(),
+			},
 			None => ValidTransaction::default(),
 		};
 		Ok((validity, (), origin))

@@ -60,6 +60,20 @@ pub fn holders(hash: &[u8; 32], members: &[Member], r: usize) -> Vec<NodeId> {
 	chosen
 }
 
+/// The holders when some members are `suspects`: they failed a proof of possession, so they are
+/// not trusted to hold what they claim. The `r` holders among the other members, then any suspect
+/// the plain rule names: a suspect keeps holding its own share, so a false suspicion costs extra
+/// copies and never a block (a member drops a copy only once `r` holders have proven theirs).
+pub fn holders_trusting(hash: &[u8; 32], members: &[Member], r: usize, suspects: &[NodeId]) -> Vec<NodeId> {
+	if suspects.is_empty() {
+		return holders(hash, members, r);
+	}
+	let trusted: Vec<Member> = members.iter().filter(|m| !suspects.contains(&m.node)).copied().collect();
+	let mut chosen = holders(hash, &trusted, r);
+	chosen.extend(holders(hash, members, r).into_iter().filter(|node| suspects.contains(node)));
+	chosen
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
@@ -148,6 +162,31 @@ mod tests {
 			// At most one old holder gives its copy up.
 			let dropped = before.iter().filter(|n| !after.contains(n)).count();
 			prop_assert!(dropped <= 1);
+		}
+
+		#[test]
+		fn suspects_only_add_holders_and_r_trusted_ones_remain(
+			zones in proptest::collection::vec(0u16..3, 1..12),
+			suspected in proptest::collection::vec(any::<bool>(), 12),
+			r in 1usize..4,
+			block in any::<u32>(),
+		) {
+			let members = cluster(&zones);
+			let suspects: Vec<NodeId> =
+				members.iter().zip(&suspected).filter(|(_, s)| **s).map(|(m, _)| m.node).collect();
+			let plain = holders(&hash(block), &members, r);
+			let chosen = holders_trusting(&hash(block), &members, r, &suspects);
+			// Every holder of the plain rule still holds: a suspicion never frees a copy.
+			for node in &plain {
+				prop_assert!(chosen.contains(node));
+			}
+			// As many trusted holders as there are trusted members, up to R.
+			let trusted = chosen.iter().filter(|n| !suspects.contains(n)).count();
+			prop_assert_eq!(trusted, r.min(members.len() - suspects.len()));
+			let mut unique = chosen.clone();
+			unique.sort_unstable();
+			unique.dedup();
+			prop_assert_eq!(unique.len(), chosen.len());
 		}
 	}
 }

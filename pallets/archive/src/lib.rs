@@ -40,6 +40,7 @@ extern crate alloc;
 mod check_heartbeat;
 pub mod crypto;
 pub mod holders;
+pub mod offchain;
 pub mod runtime_api;
 pub mod weights;
 
@@ -142,6 +143,10 @@ pub mod pallet {
 		/// Blocks between two re-formings of the clusters.
 		#[pallet::constant]
 		type EpochLength: Get<BlockNumberFor<Self>>;
+		/// Blocks a member reported for failing a proof of possession stays a suspect: treated as
+		/// not holding, so that other members keep R copies of its blocks without it.
+		#[pallet::constant]
+		type SuspicionPeriod: Get<BlockNumberFor<Self>>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 	}
@@ -167,6 +172,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type NextClusterId<T> = StorageValue<_, ClusterId, ValueQuery>;
 
+	/// Members reported for failing a proof of possession, and the block until which they are
+	/// suspects (entries of past suspicions stay until the node is reported again or leaves).
+	#[pallet::storage]
+	pub type Suspects<T: Config> = StorageMap<_, Twox64Concat, NodeId, BlockNumberFor<T>>;
+
+	/// The block of each node's last report (one feeless report per heartbeat interval).
+	#[pallet::storage]
+	pub type LastReport<T: Config> = StorageMap<_, Twox64Concat, NodeId, BlockNumberFor<T>>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -182,6 +196,10 @@ pub mod pallet {
 		NodeLeft { node: NodeId, cluster: Option<ClusterId> },
 		/// `cluster` was re-formed at the epoch boundary; `dropped` offline members left it.
 		ClusterReformed { cluster: ClusterId, members: u32, dropped: u32 },
+		/// Member `reporter` challenged member `node` to prove it holds block `block`, twice, and
+		/// it could not: `node` is a suspect until block `until`, and other members hold its
+		/// blocks without counting it.
+		PossessionUnproven { reporter: NodeId, node: NodeId, block: BlockNumberFor<T>, until: BlockNumberFor<T> },
 	}
 
 	#[pallet::error]
@@ -198,6 +216,12 @@ pub mod pallet {
 		NotNodeKey,
 		/// The call must come from the node's operator.
 		NotOperator,
+		/// The two nodes are not members of one cluster (or are the same node).
+		NotInCluster,
+		/// The block named is not a past block.
+		NotPastBlock,
+		/// The reporter has already reported in this heartbeat interval.
+		ReportTooSoon,
 	}
 
 	#[pallet::hooks]
@@ -215,9 +239,11 @@ pub mod pallet {
 			weight
 		}
 
-		/// Sends this node's heartbeats (see [`Pallet::send_heartbeats`]).
+		/// Sends this node's heartbeats and reports (see [`Pallet::send_heartbeats`] and
+		/// [`Pallet::send_reports`]).
 		fn offchain_worker(now: BlockNumberFor<T>) {
 			Self::send_heartbeats(now);
+			Self::send_reports();
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -321,14 +347,66 @@ pub mod pallet {
 			}
 			Nodes::<T>::remove(node);
 			NodeByKey::<T>::remove(&info.key);
+			Suspects::<T>::remove(node);
+			LastReport::<T>::remove(node);
 			// Fails only if the key account has consumers, which an archive key never gets.
 			let _ = frame_system::Pallet::<T>::dec_providers(&info.key);
 			Self::deposit_event(Event::NodeLeft { node, cluster: info.cluster });
 			Ok(())
 		}
+
+		/// Reports that member `node` failed, twice, to prove it holds block `block` when member
+		/// `reporter` (which holds it) challenged it. `node` becomes a suspect for
+		/// [`Config::SuspicionPeriod`] blocks: every member treats it as not holding, so other
+		/// members keep R copies of its blocks without it (it keeps its own share, so a false
+		/// report costs copies, never a block). Sent by the reporter's offchain worker, at most one
+		/// per reporter per heartbeat interval (see [`CheckHeartbeat`]).
+		///
+		/// Origin: signed by the reporter's archive key; feeless for it. Emits `PossessionUnproven`.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::report_unproven())]
+		#[pallet::feeless_if(|origin: &OriginFor<T>, reporter: &NodeId, _node: &NodeId, _block: &BlockNumberFor<T>| -> bool {
+			ensure_signed(origin.clone()).is_ok_and(|who| NodeByKey::<T>::get(&who) == Some(*reporter))
+		})]
+		pub fn report_unproven(
+			origin: OriginFor<T>,
+			reporter: NodeId,
+			node: NodeId,
+			block: BlockNumberFor<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::check_report(&who, reporter, node, block)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let until = now.saturating_add(T::SuspicionPeriod::get());
+			Suspects::<T>::insert(node, until);
+			LastReport::<T>::insert(reporter, now);
+			Self::deposit_event(Event::PossessionUnproven { reporter, node, block, until });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Whether `who` may report, as member `reporter`, that member `node` failed to prove it
+		/// holds block `block`: `who` is the reporter's archive key, both are members of one
+		/// cluster, the block is a past one, and the reporter has not reported in this heartbeat
+		/// interval. The call and its pool check both go through here.
+		pub fn check_report(
+			who: &T::AccountId,
+			reporter: NodeId,
+			node: NodeId,
+			block: BlockNumberFor<T>,
+		) -> Result<(), Error<T>> {
+			let info = Nodes::<T>::get(reporter).ok_or(Error::<T>::UnknownNode)?;
+			ensure!(info.key == *who, Error::<T>::NotNodeKey);
+			let reported = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
+			ensure!(reporter != node && info.cluster.is_some() && info.cluster == reported.cluster, Error::<T>::NotInCluster);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(block < now, Error::<T>::NotPastBlock);
+			let last = LastReport::<T>::get(reporter);
+			ensure!(!last.is_some_and(|last| Self::same_interval(last, now)), Error::<T>::ReportTooSoon);
+			Ok(())
+		}
+
 		/// Puts `node` into the lowest-numbered cluster with room, or a new one; returns the
 		/// cluster and the node's member number. A full cluster makes room by dropping one
 		/// offline member (it would be dropped at the next re-forming anyway), so a node that
@@ -424,10 +502,10 @@ pub mod pallet {
 			(now.saturating_add(node.into()) % T::HeartbeatInterval::get()).is_zero()
 		}
 
-		/// Signs and submits a heartbeat for every registered archive key in the node's keystore
-		/// whose node is due at block `now` ([`Pallet::heartbeat_due`]).
-		pub fn send_heartbeats(now: BlockNumberFor<T>) {
-			use frame_system::offchain::{AppCrypto, SendSignedTransaction, Signer};
+		/// The archive keys in this node's keystore that belong to registered nodes: each key, its
+		/// account and its node (offchain workers only).
+		fn local_nodes() -> Vec<(T::Public, T::AccountId, NodeId)> {
+			use frame_system::offchain::AppCrypto;
 			use sp_runtime::{traits::IdentifyAccount, RuntimeAppPublic};
 			type AppPublic<T> = <<T as Config>::AuthorityId as AppCrypto<
 				<T as frame_system::offchain::SigningTypes>::Public,
@@ -437,12 +515,25 @@ pub mod pallet {
 				<T as frame_system::offchain::SigningTypes>::Public,
 				<T as frame_system::offchain::SigningTypes>::Signature,
 			>>::GenericPublic;
-			let registered: Vec<T::Public> = AppPublic::<T>::all()
+			AppPublic::<T>::all()
 				.into_iter()
-				.map(|key| GenericPublic::<T>::from(key).into())
-				.filter(|public: &T::Public| {
-					NodeByKey::<T>::get(public.clone().into_account()).is_some_and(|node| Self::heartbeat_due(node, now))
+				.filter_map(|key| {
+					let public: T::Public = GenericPublic::<T>::from(key).into();
+					let who = public.clone().into_account();
+					let node = NodeByKey::<T>::get(&who)?;
+					Some((public, who, node))
 				})
+				.collect()
+		}
+
+		/// Signs and submits a heartbeat for every registered archive key in the node's keystore
+		/// whose node is due at block `now` ([`Pallet::heartbeat_due`]).
+		pub fn send_heartbeats(now: BlockNumberFor<T>) {
+			use frame_system::offchain::{SendSignedTransaction, Signer};
+			let registered: Vec<T::Public> = Self::local_nodes()
+				.into_iter()
+				.filter(|(_, _, node)| Self::heartbeat_due(*node, now))
+				.map(|(public, _, _)| public)
 				.collect();
 			if registered.is_empty() {
 				return;
@@ -457,6 +548,50 @@ pub mod pallet {
 					log::warn!(target: "archive", "could not submit the heartbeat of archive key {:?}", account.id);
 				}
 			}
+		}
+
+		/// Reports, signed by this node's archive keys, the members its archive worker caught
+		/// failing audits ([`offchain::PENDING_REPORTS`]): for each registered key, the first
+		/// pending report it may send now. Sent reports leave the list, and so do reports that
+		/// can never be taken (the member left, or is in another cluster now); the others wait
+		/// for the next interval.
+		pub fn send_reports() {
+			use frame_system::offchain::{SendSignedTransaction, Signer};
+			use sp_runtime::offchain::storage::StorageValueRef;
+			let store = StorageValueRef::persistent(offchain::PENDING_REPORTS);
+			let Ok(Some(pending)) = store.get::<offchain::Pending>() else { return };
+			if pending.is_empty() {
+				return;
+			}
+			let mut done: Vec<(NodeId, u32)> = Vec::new();
+			for (public, who, reporter) in Self::local_nodes() {
+				let mut chosen = None;
+				for (node, block) in &pending {
+					match Self::check_report(&who, reporter, *node, (*block).into()) {
+						Ok(()) if chosen.is_none() => chosen = Some((*node, *block)),
+						Ok(()) | Err(Error::<T>::ReportTooSoon) => {},
+						Err(_) => done.push((*node, *block)),
+					}
+				}
+				let Some((node, block)) = chosen else { continue };
+				let results = Signer::<T, T::AuthorityId>::all_accounts()
+					.with_filter(alloc::vec![public])
+					.send_signed_transaction(|_| Call::report_unproven { reporter, node, block: block.into() });
+				if results.iter().all(|(_, result)| result.is_ok()) {
+					done.push((node, block));
+				} else {
+					log::warn!(target: "archive", "could not submit the report of node {node} (block #{block})");
+				}
+			}
+			if done.is_empty() {
+				return;
+			}
+			// The archive worker may have added entries meanwhile: take off only what was handled.
+			let _ = store.mutate(|old: Result<Option<offchain::Pending>, _>| -> Result<offchain::Pending, ()> {
+				let mut list = old.ok().flatten().unwrap_or_default();
+				list.retain(|entry| !done.contains(entry));
+				Ok(list)
+			});
 		}
 
 		/// Where the archive key `key` stands (for [`runtime_api::ArchiveApi`]).
@@ -488,9 +623,25 @@ pub mod pallet {
 			runtime_api::online(&Self::members(cluster))
 		}
 
-		/// The members of `cluster` that hold the block with hash `hash` (see [`holders`]).
+		/// The members of `cluster` that are suspects now (reported, suspicion not yet over).
+		pub fn suspects(cluster: ClusterId) -> Vec<NodeId> {
+			let now = frame_system::Pallet::<T>::block_number();
+			Clusters::<T>::get(cluster)
+				.unwrap_or_default()
+				.into_iter()
+				.filter(|node| Suspects::<T>::get(node).is_some_and(|until| until > now))
+				.collect()
+		}
+
+		/// The members of `cluster` that hold the block with hash `hash`: `R` that are not
+		/// suspects, then any suspect the plain rule names (see [`holders::holders_trusting`]).
 		pub fn holders_of(cluster: ClusterId, hash: &[u8; 32]) -> Vec<NodeId> {
-			holders::holders(hash, &Self::online_members(cluster), T::Replication::get() as usize)
+			holders::holders_trusting(
+				hash,
+				&Self::online_members(cluster),
+				T::Replication::get() as usize,
+				&Self::suspects(cluster),
+			)
 		}
 
 		/// The registry's invariants: every key maps to its node and back; every cluster member
@@ -511,6 +662,9 @@ pub mod pallet {
 				}
 			}
 			ensure!(NodeByKey::<T>::iter().count() as u32 == Nodes::<T>::count(), "stray archive keys");
+			for node in Suspects::<T>::iter_keys().chain(LastReport::<T>::iter_keys()) {
+				ensure!(Nodes::<T>::contains_key(node), "a suspicion or report of an unknown node");
+			}
 			Ok(())
 		}
 	}

@@ -72,6 +72,7 @@ impl pallet_archive::Config for Test {
 	type HeartbeatInterval = ConstU64<5>;
 	type MaxMissedHeartbeats = ConstU32<2>;
 	type EpochLength = ConstU64<50>;
+	type SuspicionPeriod = ConstU64<20>;
 	type WeightInfo = ();
 }
 

@@ -35,15 +35,21 @@ pub fn online(members: &[MemberInfo]) -> Vec<Member> {
 }
 
 sp_api::decl_runtime_apis! {
-	/// The archive registry and the holder rule.
+	/// The archive registry and the holder rule. Version 2 adds `suspects`.
+	#[api_version(2)]
 	pub trait ArchiveApi<AccountId: Codec> {
 		/// The node whose archive key is `key`, if any.
 		fn assignment(key: AccountId) -> Option<Assignment>;
 		/// The members of `cluster`, in member-number order.
 		fn members(cluster: ClusterId) -> Vec<MemberInfo>;
-		/// The online members of `cluster` that hold the block with hash `block_hash`, best first.
+		/// The online members of `cluster` that hold the block with hash `block_hash`: `R` that
+		/// are not suspects, best first, then any suspect the plain rule names.
 		fn holders(cluster: ClusterId, block_hash: [u8; 32]) -> Vec<NodeId>;
 		/// Copies of each block a cluster keeps (`R`).
 		fn replication() -> u32;
+		/// The members of `cluster` reported for failing a proof of possession whose suspicion
+		/// is not over: members treat them as not holding.
+		#[api_version(2)]
+		fn suspects(cluster: ClusterId) -> Vec<NodeId>;
 	}
 }

@@ -267,13 +267,14 @@ fn an_archive_key_is_an_account_while_registered() {
 fn the_offchain_worker_signs_a_heartbeat_for_each_registered_key_in_its_keystore() {
 	use codec::Decode;
 	use frame_support::traits::Hooks;
-	use sp_core::offchain::{testing, OffchainWorkerExt, TransactionPoolExt};
+	use sp_core::offchain::{testing, OffchainDbExt, OffchainWorkerExt, TransactionPoolExt};
 	use sp_runtime::testing::UintAuthorityId;
 
 	let mut ext = new_test_ext();
 	let (offchain, _) = testing::TestOffchainExt::new();
 	let (pool, pool_state) = testing::TestTransactionPoolExt::new();
-	ext.register_extension(OffchainWorkerExt::new(offchain));
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain));
 	ext.register_extension(TransactionPoolExt::new(pool));
 	ext.execute_with(|| {
 		let node = register(7, 0);
@@ -300,4 +301,131 @@ fn the_offchain_worker_signs_a_heartbeat_for_each_registered_key_in_its_keystore
 		let xt = sp_runtime::testing::TestXt::<RuntimeCall, ()>::decode(&mut &sent[0][..]).unwrap();
 		assert_eq!(xt.function, RuntimeCall::Archive(Call::heartbeat { node: 1 }));
 	});
+}
+
+mod reports {
+	use super::*;
+	use cinechain_primitives::refusal;
+	use frame_support::dispatch::GetDispatchInfo;
+	use sp_runtime::{
+		traits::DispatchTransaction,
+		transaction_validity::{InvalidTransaction, TransactionSource, ValidTransaction},
+	};
+
+	fn report(reporter: NodeId, node: NodeId, block: u64) -> RuntimeCall {
+		RuntimeCall::Archive(Call::report_unproven { reporter, node, block })
+	}
+
+	fn pool(key: u64, call: &RuntimeCall) -> Result<ValidTransaction, sp_runtime::transaction_validity::TransactionValidityError> {
+		CheckHeartbeat::<Test>::new()
+			.validate_only(RuntimeOrigin::signed(key), call, &call.get_dispatch_info(), 0, TransactionSource::External, 0)
+			.map(|(validity, _, _)| validity)
+	}
+
+	#[test]
+	fn a_reported_member_is_a_suspect_for_a_while_and_holds_beside_r_others() {
+		new_test_ext().execute_with(|| {
+			// One cluster of three (the mock's MaxClusterSize), R = 2.
+			let nodes: Vec<NodeId> = (1..=3).map(|k| register(k, k as u16)).collect();
+			run_to(5);
+			assert!(Archive::suspects(0).is_empty());
+			let hash = (0u32..)
+				.map(|i| sp_io::hashing::blake2_256(&i.to_le_bytes()))
+				.find(|h| Archive::holders_of(0, h).contains(&nodes[2]))
+				.unwrap();
+			assert_eq!(Archive::holders_of(0, &hash).len(), 2);
+			assert_ok!(Archive::report_unproven(RuntimeOrigin::signed(1), nodes[0], nodes[2], 4));
+			assert!(events().contains(&Event::PossessionUnproven { reporter: nodes[0], node: nodes[2], block: 4, until: 25 }));
+			assert_eq!(Archive::suspects(0), vec![nodes[2]]);
+			// R members that are not suspects hold its block, and it keeps its own copy.
+			let holders = Archive::holders_of(0, &hash);
+			assert_eq!(holders.len(), 3);
+			assert_eq!(holders.iter().filter(|n| **n != nodes[2]).count(), 2);
+			Archive::do_try_state().unwrap();
+			// (The block number alone: no liveness check marks the silent members offline.)
+			System::set_block_number(25);
+			assert!(Archive::suspects(0).is_empty(), "the suspicion is over");
+			assert_eq!(Archive::holders_of(0, &hash).len(), 2);
+		});
+	}
+
+	#[test]
+	fn bad_reports_are_refused_and_change_nothing() {
+		new_test_ext().execute_with(|| {
+			let nodes: Vec<NodeId> = (1..=4).map(|k| register(k, 0)).collect();
+			run_to(5);
+			let call = |key: u64, reporter, node, block| Archive::report_unproven(RuntimeOrigin::signed(key), reporter, node, block);
+			assert_noop!(call(2, nodes[0], nodes[1], 4), Error::<Test>::NotNodeKey);
+			assert_noop!(call(1, nodes[0], 99, 4), Error::<Test>::UnknownNode);
+			assert_noop!(call(1, nodes[0], nodes[0], 4), Error::<Test>::NotInCluster);
+			// Node 4 is in the second cluster.
+			assert_noop!(call(1, nodes[0], nodes[3], 4), Error::<Test>::NotInCluster);
+			assert_noop!(call(1, nodes[0], nodes[1], 5), Error::<Test>::NotPastBlock);
+			assert_ok!(call(1, nodes[0], nodes[1], 4));
+			assert_noop!(call(1, nodes[0], nodes[2], 4), Error::<Test>::ReportTooSoon);
+			run_to(10);
+			assert_ok!(call(1, nodes[0], nodes[2], 9));
+			// Leaving clears a node's suspicion and its reports.
+			assert_ok!(Archive::leave(RuntimeOrigin::signed(102), nodes[1]));
+			assert!(Suspects::<Test>::get(nodes[1]).is_none());
+			Archive::do_try_state().unwrap();
+		});
+	}
+
+	#[test]
+	fn the_pool_takes_one_feeless_report_per_reporter_per_interval_and_only_good_ones() {
+		new_test_ext().execute_with(|| {
+			let nodes: Vec<NodeId> = (1..=3).map(|k| register(k, 0)).collect();
+			run_to(5);
+			let refused: Result<ValidTransaction, _> = Err(InvalidTransaction::Custom(refusal::REPORT_REFUSED).into());
+			assert_eq!(pool(1, &report(nodes[0], nodes[0], 4)), refused, "itself");
+			assert_eq!(pool(1, &report(nodes[0], 42, 4)), refused, "an unknown node");
+			assert_eq!(pool(1, &report(nodes[0], nodes[1], 7)), refused, "a future block");
+			let good = report(nodes[0], nodes[1], 4);
+			let first = pool(1, &good).expect("a good report");
+			assert!(first.priority > 0 && !first.provides.is_empty());
+			// Another key naming node 1 as reporter is not feeless: it pays, and the call refuses it.
+			assert_eq!(pool(2, &good), Ok(ValidTransaction::default()));
+			let info = good.get_dispatch_info();
+			let included = CheckHeartbeat::<Test>::new().dispatch_transaction(RuntimeOrigin::signed(1), good.clone(), &info, 0, 0);
+			assert!(included.expect("the gate lets it in").is_ok(), "and it succeeds");
+			assert_eq!(pool(1, &report(nodes[0], nodes[2], 4)), refused, "one per interval");
+		});
+	}
+
+	#[test]
+	fn the_offchain_worker_reports_what_the_archive_worker_left_it() {
+		use codec::{Decode, Encode};
+		use frame_support::traits::Hooks;
+		use sp_core::offchain::{testing, OffchainDbExt, OffchainStorage, OffchainWorkerExt, TransactionPoolExt};
+		use sp_runtime::testing::UintAuthorityId;
+
+		let mut ext = new_test_ext();
+		let (offchain, offchain_state) = testing::TestOffchainExt::new();
+		let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+		ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+		ext.register_extension(OffchainDbExt::new(offchain));
+		ext.register_extension(TransactionPoolExt::new(pool));
+		ext.execute_with(|| {
+			let nodes: Vec<NodeId> = (1..=3).map(|k| register(k, 0)).collect();
+			UintAuthorityId::set_all_keys(vec![1u64]);
+			run_to(7);
+			// What the archive worker leaves: node 3 (good), node 99 (gone: dropped unsent).
+			let pending: offchain::Pending = vec![(99, 5), (nodes[2], 6)];
+			offchain_state.write().persistent_storage.set(b"", offchain::PENDING_REPORTS, &pending.encode());
+			Archive::send_reports();
+			let sent = std::mem::take(&mut pool_state.write().transactions);
+			assert_eq!(sent.len(), 1);
+			let xt = sp_runtime::testing::TestXt::<RuntimeCall, ()>::decode(&mut &sent[0][..]).unwrap();
+			assert_eq!(xt.function, RuntimeCall::Archive(Call::report_unproven { reporter: nodes[0], node: nodes[2], block: 6 }));
+			let left = OffchainStorage::get(&offchain_state.read().persistent_storage, b"", offchain::PENDING_REPORTS).unwrap();
+			assert!(offchain::Pending::decode(&mut &left[..]).unwrap().is_empty(), "both handled");
+			// Nothing pending: nothing sent.
+			Archive::offchain_worker(8);
+			assert!(pool_state.read().transactions.iter().all(|tx| {
+				let xt = sp_runtime::testing::TestXt::<RuntimeCall, ()>::decode(&mut &tx[..]).unwrap();
+				!matches!(xt.function, RuntimeCall::Archive(Call::report_unproven { .. }))
+			}));
+		});
+	}
 }

@@ -261,6 +261,10 @@ parameter_types! {
 	pub const MaxMissedArchiveHeartbeats: u32 = 2;
 	/// Clusters are re-formed (offline members dropped) every hour.
 	pub const ArchiveEpochLength: BlockNumber = crate::HOURS;
+	/// A member reported for failing a proof of possession is a suspect for an hour: long
+	/// enough for the others to copy its blocks, short enough that a false report costs
+	/// little. A liar that keeps failing audits is reported again.
+	pub const ArchiveSuspicionPeriod: BlockNumber = crate::HOURS;
 }
 
 impl pallet_archive::Config for Runtime {
@@ -273,6 +277,7 @@ impl pallet_archive::Config for Runtime {
 	type HeartbeatInterval = ArchiveHeartbeatInterval;
 	type MaxMissedHeartbeats = MaxMissedArchiveHeartbeats;
 	type EpochLength = ArchiveEpochLength;
+	type SuspicionPeriod = ArchiveSuspicionPeriod;
 	type WeightInfo = pallet_archive::weights::SubstrateWeight<Runtime>;
 }
 
