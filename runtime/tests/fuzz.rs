@@ -508,9 +508,13 @@ impl Fuzzer {
 						zone: self.rng.below(4) as u16,
 					};
 					(operator, RuntimeCall::Archive(call))
-				} else {
+				} else if self.rng.chance(80) {
 					let operator = self.who_of(&[Kind::Funded, Kind::Stranger]);
 					(operator, RuntimeCall::Archive(Archive::leave { node: self.node_id() }))
+				} else {
+					// Only the admin origin may remove a node: from a signer, a paid refusal.
+					let who = self.any_signer();
+					(who, RuntimeCall::Archive(Archive::remove_node { node: self.node_id() }))
 				}
 			},
 			91..=93 => {

@@ -11,8 +11,12 @@
 //! - **Clusters by rule.** A node that registers (or returns after being dropped) joins the
 //!   lowest-numbered cluster with room (at most [`Config::MaxClusterSize`] members), or opens a
 //!   new one. Its member number is its position in the cluster's member list, fixed by the chain.
-//!   Every [`Config::EpochLength`] blocks the clusters are re-formed: members that are offline are
-//!   dropped, and a dropped node rejoins by rule when it is heard from again.
+//!   A full cluster gives the place of a member offline for longer than [`Config::RejoinGrace`]
+//!   to a newcomer (a restarting member keeps its place). Every [`Config::EpochLength`] blocks
+//!   the clusters are re-formed: members that are offline are dropped, and a dropped node
+//!   rejoins by rule when it is heard from again; nodes offline for longer than
+//!   [`Config::OfflineRemoval`] are removed from the registry, so it frees itself. The admin
+//!   origin may remove any node ([`Pallet::remove_node`]).
 //! - **Liveness.** Each archive node's offchain worker sends [`Pallet::heartbeat`] every
 //!   [`Config::HeartbeatInterval`] blocks, signed by its archive key (feeless for a registered
 //!   key). A member silent for [`Config::MaxMissedHeartbeats`] intervals is marked offline by the
@@ -80,6 +84,15 @@ pub enum NodeStatus<BlockNumber> {
 	Offline { since: BlockNumber },
 }
 
+/// Why the chain removed a node from the registry.
+#[derive(Clone, Copy, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen)]
+pub enum Removal {
+	/// Offline for longer than `OfflineRemoval`.
+	Offline,
+	/// By the admin origin.
+	Admin,
+}
+
 /// An archive node in the registry.
 #[derive(Clone, Encode, Decode, DecodeWithMemTracking, Eq, PartialEq, Debug, TypeInfo, MaxEncodedLen)]
 pub struct ArchiveNode<AccountId, BlockNumber> {
@@ -125,6 +138,8 @@ pub mod pallet {
 		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
 		/// Who may register an archive node; its success value is the operator.
 		type RegisterOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Self::AccountId>;
+		/// Who may remove any node from the registry (governance).
+		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 		/// Copies of each block a cluster keeps (`R`).
 		#[pallet::constant]
 		type Replication: Get<u32>;
@@ -147,6 +162,14 @@ pub mod pallet {
 		/// not holding, so that other members keep R copies of its blocks without it.
 		#[pallet::constant]
 		type SuspicionPeriod: Get<BlockNumberFor<Self>>;
+		/// Blocks an offline member keeps its place in a full cluster before a newcomer may take
+		/// it: a member that restarts comes back to its place and its share.
+		#[pallet::constant]
+		type RejoinGrace: Get<BlockNumberFor<Self>>;
+		/// Blocks a node may stay offline before the chain removes it from the registry (at the
+		/// next re-forming), so that registrations of nodes that do not run free their places.
+		#[pallet::constant]
+		type OfflineRemoval: Get<BlockNumberFor<Self>>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
 	}
@@ -194,6 +217,9 @@ pub mod pallet {
 		NodeBackOnline { node: NodeId, cluster: Option<ClusterId> },
 		/// A node left the registry (its operator removed it): its blocks move.
 		NodeLeft { node: NodeId, cluster: Option<ClusterId> },
+		/// A node was removed from the registry: offline for longer than
+		/// [`Config::OfflineRemoval`], or by the admin origin. Its blocks move.
+		NodeRemoved { node: NodeId, cluster: Option<ClusterId>, reason: Removal },
 		/// `cluster` was re-formed at the epoch boundary; `dropped` offline members left it.
 		ClusterReformed { cluster: ClusterId, members: u32, dropped: u32 },
 		/// Member `reporter` challenged member `node` to prove it holds block `block`, twice, and
@@ -338,19 +364,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let info = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			ensure!(info.operator == who, Error::<T>::NotOperator);
-			if let Some(cluster) = info.cluster {
-				Clusters::<T>::mutate(cluster, |members| {
-					if let Some(members) = members {
-						members.retain(|m| *m != node);
-					}
-				});
-			}
-			Nodes::<T>::remove(node);
-			NodeByKey::<T>::remove(&info.key);
-			Suspects::<T>::remove(node);
-			LastReport::<T>::remove(node);
-			// Fails only if the key account has consumers, which an archive key never gets.
-			let _ = frame_system::Pallet::<T>::dec_providers(&info.key);
+			Self::remove(node, &info);
 			Self::deposit_event(Event::NodeLeft { node, cluster: info.cluster });
 			Ok(())
 		}
@@ -383,6 +397,21 @@ pub mod pallet {
 			Self::deposit_event(Event::PossessionUnproven { reporter, node, block, until });
 			Ok(())
 		}
+
+		/// Removes any node from the registry and its cluster (a node that misbehaves, or whose
+		/// operator is gone); its blocks move to other members. Weighed as `leave`: the same
+		/// removal.
+		///
+		/// Origin: [`Config::AdminOrigin`]. Emits `NodeRemoved`.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::leave())]
+		pub fn remove_node(origin: OriginFor<T>, node: NodeId) -> DispatchResult {
+			T::AdminOrigin::ensure_origin(origin)?;
+			let info = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
+			Self::remove(node, &info);
+			Self::deposit_event(Event::NodeRemoved { node, cluster: info.cluster, reason: Removal::Admin });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -407,18 +436,50 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// Takes `node` (whose entry is `info`) out of its cluster and the registry, with
+		/// everything kept about it; its key stops being an account.
+		fn remove(node: NodeId, info: &ArchiveNode<T::AccountId, BlockNumberFor<T>>) {
+			if let Some(cluster) = info.cluster {
+				Clusters::<T>::mutate(cluster, |members| {
+					if let Some(members) = members {
+						members.retain(|m| *m != node);
+					}
+				});
+			}
+			Nodes::<T>::remove(node);
+			NodeByKey::<T>::remove(&info.key);
+			Suspects::<T>::remove(node);
+			LastReport::<T>::remove(node);
+			// Fails only if the key account has consumers, which an archive key never gets.
+			let _ = frame_system::Pallet::<T>::dec_providers(&info.key);
+		}
+
+		/// Whether a member with status `status` may give its place in a full cluster to a
+		/// newcomer at block `now`: offline for at least [`Config::RejoinGrace`].
+		pub fn replaceable(status: &NodeStatus<BlockNumberFor<T>>, now: BlockNumberFor<T>) -> bool {
+			matches!(status, NodeStatus::Offline { since } if since.saturating_add(T::RejoinGrace::get()) <= now)
+		}
+
+		/// Whether a node with status `status` has been offline long enough at block `now` to be
+		/// removed from the registry ([`Config::OfflineRemoval`]).
+		pub fn expired(status: &NodeStatus<BlockNumberFor<T>>, now: BlockNumberFor<T>) -> bool {
+			matches!(status, NodeStatus::Offline { since } if since.saturating_add(T::OfflineRemoval::get()) <= now)
+		}
+
 		/// Puts `node` into the lowest-numbered cluster with room, or a new one; returns the
 		/// cluster and the node's member number. A full cluster makes room by dropping one
-		/// offline member (it would be dropped at the next re-forming anyway), so a node that
-		/// replaces a dead one takes over its share at once.
+		/// member offline for longer than the grace period (it would be dropped at the next
+		/// re-forming anyway), so a node that replaces a dead one takes over its share at once,
+		/// while a member that is only restarting keeps its place.
 		fn join_cluster(node: NodeId) -> (ClusterId, u32) {
+			let now = frame_system::Pallet::<T>::block_number();
 			let mut clusters: Vec<(ClusterId, BoundedVec<NodeId, T::MaxClusterSize>)> = Clusters::<T>::iter().collect();
 			clusters.sort_by_key(|(cluster, _)| *cluster);
 			for (cluster, mut members) in clusters {
 				if members.is_full() {
-					let offline = members.iter().position(|m| {
-						Nodes::<T>::get(m).is_some_and(|info| matches!(info.status, NodeStatus::Offline { .. }))
-					});
+					let offline = members
+						.iter()
+						.position(|m| Nodes::<T>::get(m).is_some_and(|info| Self::replaceable(&info.status, now)));
 					if let Some(position) = offline {
 						let dropped = members.remove(position);
 						Nodes::<T>::mutate(dropped, |info| {
@@ -469,13 +530,23 @@ pub mod pallet {
 			checked
 		}
 
-		/// Drops offline members from every cluster; returns how many nodes were looked at.
+		/// Removes from the registry the nodes offline for longer than [`Config::OfflineRemoval`]
+		/// and drops the other offline members from their clusters; returns how many nodes were
+		/// looked at (every registered node).
 		pub(crate) fn reform_clusters() -> u32 {
+			let now = frame_system::Pallet::<T>::block_number();
 			let mut looked_at = 0;
+			let expired: Vec<(NodeId, ArchiveNode<T::AccountId, BlockNumberFor<T>>)> = Nodes::<T>::iter()
+				.inspect(|_| looked_at += 1)
+				.filter(|(_, info)| Self::expired(&info.status, now))
+				.collect();
+			for (node, info) in expired {
+				Self::remove(node, &info);
+				Self::deposit_event(Event::NodeRemoved { node, cluster: info.cluster, reason: Removal::Offline });
+			}
 			let clusters: Vec<(ClusterId, BoundedVec<NodeId, T::MaxClusterSize>)> = Clusters::<T>::iter().collect();
 			for (cluster, mut members) in clusters {
 				let before = members.len() as u32;
-				looked_at += before;
 				members.retain(|node| match Nodes::<T>::get(node) {
 					Some(info) if matches!(info.status, NodeStatus::Offline { .. }) => {
 						Nodes::<T>::insert(node, ArchiveNode { cluster: None, ..info });

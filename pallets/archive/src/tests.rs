@@ -224,28 +224,77 @@ fn only_the_operator_removes_a_node_and_its_blocks_move() {
 }
 
 #[test]
-fn a_new_node_takes_the_place_of_an_offline_member_in_a_full_cluster() {
+fn a_new_node_takes_the_place_of_a_member_offline_past_the_grace_period() {
 	new_test_ext().execute_with(|| {
 		let (a, b, c) = (register(1, 0), register(2, 1), register(3, 2));
+		let beat = |nodes: &[NodeId]| {
+			for node in nodes {
+				assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(Nodes::<Test>::get(node).unwrap().key), *node));
+			}
+		};
 		for now in [5, 10, 15] {
 			run_to(now);
-			for node in [a, b] {
-				assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(Nodes::<Test>::get(node).unwrap().key), node));
-			}
+			beat(&[a, b]);
 		}
-		assert!(matches!(Nodes::<Test>::get(c).unwrap().status, NodeStatus::Offline { .. }));
-		// The cluster is full (3) but c is offline: the newcomer replaces it instead of opening
-		// a cluster of its own, and holds its share at once.
+		assert_eq!(Nodes::<Test>::get(c).unwrap().status, NodeStatus::Offline { since: 15 });
+		// Within the grace period (10 blocks) c keeps its place: a newcomer opens a cluster.
 		let d = register(4, 3);
-		assert_eq!(Clusters::<Test>::get(0).unwrap().to_vec(), vec![a, b, d]);
+		assert_eq!(Clusters::<Test>::get(0).unwrap().to_vec(), vec![a, b, c]);
+		assert_eq!(Nodes::<Test>::get(d).unwrap().cluster, Some(1));
+		// Past it, the cluster is full (3) but c is offline: the next newcomer replaces it, and
+		// holds its share at once.
+		for now in [20, 25] {
+			run_to(now);
+			beat(&[a, b, d]);
+		}
+		let e = register(5, 3);
+		assert_eq!(Clusters::<Test>::get(0).unwrap().to_vec(), vec![a, b, e]);
 		assert_eq!(Nodes::<Test>::get(c).unwrap().cluster, None);
-		assert!(Clusters::<Test>::get(1).is_none());
-		let held_by_d = (0u8..=255).filter(|i| Archive::holders_of(0, &[*i; 32]).contains(&d)).count();
-		assert!(held_by_d > 100, "d holds about 2/3 of the blocks, held {held_by_d} of 256");
+		let held_by_e = (0u8..=255).filter(|i| Archive::holders_of(0, &[*i; 32]).contains(&e)).count();
+		assert!(held_by_e > 100, "e holds about 2/3 of the blocks, held {held_by_e} of 256");
 		Archive::do_try_state().unwrap();
-		// c, heard from again, joins by rule (here: a new cluster, since 0 is full and online).
+		// c, heard from again, joins by rule (here: cluster 1, which has room).
 		assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(3), c));
 		assert_eq!(Nodes::<Test>::get(c).unwrap().cluster, Some(1));
+		Archive::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn the_registry_frees_itself_of_nodes_offline_for_too_long() {
+	new_test_ext().execute_with(|| {
+		let (a, b) = (register(1, 0), register(2, 1));
+		// Only a beats; b goes offline at block 15 and is removed at the first re-forming at
+		// least 100 blocks later (re-formings every 50: block 150).
+		for now in (5..=145).step_by(5) {
+			run_to(now);
+			assert_ok!(Archive::heartbeat(RuntimeOrigin::signed(1), a));
+		}
+		assert!(Nodes::<Test>::get(b).is_some(), "dropped from its cluster at 50 and 100, still registered");
+		assert_eq!(Nodes::<Test>::get(b).unwrap().cluster, None);
+		run_to(150);
+		assert!(Nodes::<Test>::get(b).is_none());
+		assert!(NodeByKey::<Test>::get(2).is_none());
+		assert_eq!(System::providers(&2), 0);
+		assert!(events().contains(&Event::NodeRemoved { node: b, cluster: None, reason: Removal::Offline }));
+		assert!(Nodes::<Test>::get(a).is_some());
+		Archive::do_try_state().unwrap();
+		// Its key may register again.
+		register(2, 1);
+	});
+}
+
+#[test]
+fn the_admin_origin_removes_any_node() {
+	new_test_ext().execute_with(|| {
+		let (a, b) = (register(1, 0), register(2, 1));
+		assert_noop!(Archive::remove_node(RuntimeOrigin::signed(101), a), sp_runtime::DispatchError::BadOrigin);
+		assert_noop!(Archive::remove_node(RuntimeOrigin::root(), 42), Error::<Test>::UnknownNode);
+		assert_ok!(Archive::report_unproven(RuntimeOrigin::signed(2), b, a, 0));
+		assert_ok!(Archive::remove_node(RuntimeOrigin::root(), a));
+		assert!(events().contains(&Event::NodeRemoved { node: a, cluster: Some(0), reason: Removal::Admin }));
+		assert_eq!(Clusters::<Test>::get(0).unwrap().to_vec(), vec![b]);
+		assert!(Suspects::<Test>::get(a).is_none() && NodeByKey::<Test>::get(1).is_none());
 		Archive::do_try_state().unwrap();
 	});
 }

@@ -265,6 +265,12 @@ parameter_types! {
 	/// enough for the others to copy its blocks, short enough that a false report costs
 	/// little. A liar that keeps failing audits is reported again.
 	pub const ArchiveSuspicionPeriod: BlockNumber = crate::HOURS;
+	/// A member offline for less than ten minutes (a restart, an upgrade) keeps its place in a
+	/// full cluster; after that a newcomer may take it.
+	pub const ArchiveRejoinGrace: BlockNumber = 10 * crate::MINUTES;
+	/// A node offline for a week leaves the registry at the next re-forming: its place and its
+	/// `MaxNodes` slot go to nodes that run.
+	pub const ArchiveOfflineRemoval: BlockNumber = 7 * crate::DAYS;
 }
 
 impl pallet_archive::Config for Runtime {
@@ -278,6 +284,10 @@ impl pallet_archive::Config for Runtime {
 	type MaxMissedHeartbeats = MaxMissedArchiveHeartbeats;
 	type EpochLength = ArchiveEpochLength;
 	type SuspicionPeriod = ArchiveSuspicionPeriod;
+	/// Root (sudo on this chain, governance later) may remove any node.
+	type AdminOrigin = frame_system::EnsureRoot<AccountId>;
+	type RejoinGrace = ArchiveRejoinGrace;
+	type OfflineRemoval = ArchiveOfflineRemoval;
 	type WeightInfo = pallet_archive::weights::SubstrateWeight<Runtime>;
 }
 
