@@ -150,10 +150,12 @@ where
 	pub fn refresh(&self) -> Result<ClusterView, String> {
 		let view = self.read_view()?;
 		let finalized = self.client.info().finalized_number;
-		if let Some(old) = lock(&self.view).replace(view.clone()) {
-			if old.online() != view.online() || old.cluster != view.cluster {
-				*lock(&self.stable_since) = finalized;
-			}
+		// The first view, or a change of online members, starts a new settled range for audits.
+		let changed = lock(&self.view)
+			.replace(view.clone())
+			.is_none_or(|old| old.online() != view.online() || old.cluster != view.cluster);
+		if changed {
+			*lock(&self.stable_since) = finalized;
 		}
 		let mut canonical = lock(&self.canonical);
 		for number in canonical.len() as u32..=finalized {
@@ -163,8 +165,8 @@ where
 		Ok(view)
 	}
 
-	/// The finalized block at which the cluster's online members last changed, as this node saw
-	/// it (0 until then: a node starting up audits only what it sees settle).
+	/// The finalized block at which the cluster's online members last changed as this node saw
+	/// it, or at which it first saw them: a node starting up audits only what it sees settle.
 	pub fn stable_since(&self) -> u32 {
 		*lock(&self.stable_since)
 	}
@@ -421,32 +423,32 @@ where
 	}
 
 	/// Challenges every holder (other than this node) named for `copies` by `holders_of`; returns,
-	/// per copy, the members that proved they hold it. One `cinearchive_prove` call per member.
-	pub async fn proven_holders(
+	/// per copy, each member asked and whether it proved it holds the block. One
+	/// `cinearchive_prove` call per member.
+	pub async fn challenge_holders(
 		&self,
 		view: &ClusterView,
 		copies: &[(u32, H256, Vec<u8>)],
-		holders_of: impl Fn(&H256) -> Vec<u32>,
-	) -> Vec<Vec<u32>> {
-		let holders: Vec<Vec<u32>> = copies
+		holders_of: impl Fn(&H256) -> Vec<NodeId>,
+	) -> Vec<Vec<(NodeId, bool)>> {
+		let mut answers: Vec<Vec<(NodeId, bool)>> = copies
 			.iter()
-			.map(|(_, hash, _)| holders_of(hash).into_iter().filter(|n| Some(*n) != view.me).collect())
+			.map(|(_, hash, _)| holders_of(hash).into_iter().filter(|n| Some(*n) != view.me).map(|n| (n, false)).collect())
 			.collect();
-		let mut asked: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-		for (position, nodes) in holders.iter().enumerate() {
-			for node in nodes {
+		let mut asked: BTreeMap<NodeId, Vec<usize>> = BTreeMap::new();
+		for (position, holders) in answers.iter().enumerate() {
+			for (node, _) in holders {
 				asked.entry(*node).or_default().push(position);
 			}
 		}
-		let mut proven = vec![Vec::new(); copies.len()];
 		for (node, positions) in asked {
 			let blocks: Vec<(H256, &[u8])> = positions.iter().map(|p| (copies[*p].1, copies[*p].2.as_slice())).collect();
 			for (position, ok) in positions.into_iter().zip(self.challenge(view, node, &blocks).await) {
-				if ok {
-					proven[position].push(node);
+				if let Some(answer) = answers[position].iter_mut().find(|(n, _)| *n == node) {
+					answer.1 = ok;
 				}
 			}
 		}
-		proven
+		answers
 	}
 }

@@ -37,8 +37,8 @@ pub enum Verdict {
 	Proven,
 	/// It failed on blocks it had not failed on before: asked again at the next audit.
 	Strike,
-	/// It failed again on a block it had already failed on.
-	Suspect,
+	/// It failed again on block number `.0`, which it had already failed on.
+	Suspect(u32),
 }
 
 /// The verdict on a member that failed `failed` of the blocks it was asked about, having failed
@@ -46,8 +46,8 @@ pub enum Verdict {
 pub fn judge(struck: &BTreeSet<(u32, H256)>, failed: &BTreeSet<(u32, H256)>) -> Verdict {
 	if failed.is_empty() {
 		Verdict::Proven
-	} else if failed.iter().any(|block| struck.contains(block)) {
-		Verdict::Suspect
+	} else if let Some((number, _)) = failed.iter().find(|block| struck.contains(block)) {
+		Verdict::Suspect(*number)
 	} else {
 		Verdict::Strike
 	}
@@ -62,16 +62,14 @@ pub struct Auditor {
 
 impl Auditor {
 	/// One audit: draws blocks this node holds from the settled range, adds those a member failed
-	/// on last time, and challenges every member the chain names as their holder. Returns the
-	/// members it now suspects.
-	pub async fn audit<C: ChainClient>(&mut self, archive: &Archive<C>) -> Vec<NodeId>
+	/// on last time, and challenges every member the chain names as their holder; suspects (and
+	/// reports) a member that fails on a block twice.
+	pub async fn audit<C: ChainClient>(&mut self, archive: &Archive<C>)
 	where
 		C::Api: ArchiveApi<Block, AccountId>,
 	{
-		let Some(view) = archive.view() else { return Vec::new() };
-		let Some(range) = plan::audit_range(archive.stable_since(), archive.archived_tip()) else {
-			return Vec::new();
-		};
+		let Some(view) = archive.view() else { return };
+		let Some(range) = plan::audit_range(archive.stable_since(), archive.archived_tip()) else { return };
 		let mut blocks: BTreeSet<(u32, H256)> = self.strikes.values().flatten().copied().collect();
 		{
 			let store = archive.store();
@@ -85,39 +83,33 @@ impl Auditor {
 		}
 		let blocks: Vec<(u32, H256)> = blocks.into_iter().collect();
 		let copies = archive.own_copies(&blocks);
-		let proven = archive.proven_holders(&view, &copies, |hash| view.named_holders(hash)).await;
-		let mut asked: BTreeMap<NodeId, BTreeSet<(u32, H256)>> = BTreeMap::new();
+		let answers = archive.challenge_holders(&view, &copies, |hash| view.named_holders(hash)).await;
+		// Per member asked: the blocks it failed on (empty if it proved them all).
 		let mut failed: BTreeMap<NodeId, BTreeSet<(u32, H256)>> = BTreeMap::new();
-		for ((number, hash, _), proven) in copies.iter().zip(proven) {
-			for node in view.named_holders(hash).into_iter().filter(|n| Some(*n) != view.me) {
-				asked.entry(node).or_default().insert((*number, *hash));
-				if !proven.contains(&node) {
-					failed.entry(node).or_default().insert((*number, *hash));
+		for ((number, hash, _), answers) in copies.iter().zip(answers) {
+			for (node, ok) in answers {
+				let failures = failed.entry(node).or_default();
+				if !ok {
+					failures.insert((*number, *hash));
 				}
 			}
 		}
-		let mut suspects = Vec::new();
 		let strikes = std::mem::take(&mut self.strikes);
-		for node in asked.into_keys() {
-			let failed = failed.remove(&node).unwrap_or_default();
+		for (node, failed) in failed {
 			match judge(strikes.get(&node).unwrap_or(&BTreeSet::new()), &failed) {
 				Verdict::Proven => archive.trust(node),
 				Verdict::Strike => {
 					self.strikes.insert(node, failed);
 				},
-				Verdict::Suspect => {
-					let again = strikes.get(&node).and_then(|struck| failed.iter().find(|b| struck.contains(b)));
-					let block = again.map_or(0, |(number, _)| *number);
+				Verdict::Suspect(block) => {
 					log::warn!(
 						target: "archive",
 						"node {node} failed twice to prove it holds block #{block}: treated as not holding, reported"
 					);
 					archive.report(node, block);
-					suspects.push(node);
 				},
 			}
 		}
-		suspects
 	}
 }
 
@@ -156,7 +148,7 @@ mod tests {
 		assert_eq!(judge(&blocks(&[4]), &blocks(&[])), Verdict::Proven, "caught up since");
 		assert_eq!(judge(&blocks(&[]), &blocks(&[7, 9])), Verdict::Strike, "a first failure is a strike");
 		assert_eq!(judge(&blocks(&[7]), &blocks(&[8])), Verdict::Strike, "other blocks: a new strike");
-		assert_eq!(judge(&blocks(&[7, 9]), &blocks(&[9, 12])), Verdict::Suspect);
+		assert_eq!(judge(&blocks(&[7, 9]), &blocks(&[9, 12])), Verdict::Suspect(9));
 	}
 
 	/// Offchain storage whose clones share their contents, as the node's database does.

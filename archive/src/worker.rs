@@ -153,10 +153,11 @@ where
 	let mut dropped = 0;
 	for chunk in surplus.chunks(DROP_BATCH) {
 		let copies = archive.own_copies(chunk);
-		let proven = archive.proven_holders(view, &copies, |hash| view.holders(hash)).await;
+		let answers = archive.challenge_holders(view, &copies, |hash| view.holders(hash)).await;
 		let mut store = archive.store();
-		for ((number, _, _), proven) in copies.iter().zip(proven) {
-			if plan::may_drop(proven.len(), view.replication) && store.remove(*number).is_ok() {
+		for ((number, _, _), answers) in copies.iter().zip(answers) {
+			let proven = answers.iter().filter(|(_, ok)| *ok).count();
+			if plan::may_drop(proven, view.replication) && store.remove(*number).is_ok() {
 				dropped += 1;
 			}
 		}

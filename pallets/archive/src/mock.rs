@@ -94,3 +94,26 @@ pub fn run_to(n: u64) {
 		Archive::on_initialize(next);
 	}
 }
+
+/// Runs `test` in a test externality with an offchain worker's extensions. `test` gets the
+/// offchain state (its persistent storage is the node's offchain database) and a function that
+/// takes the transactions the offchain worker sent to the pool since its last call, decoded.
+pub fn with_offchain_worker(
+	test: impl FnOnce(&sp_core::offchain::testing::TestOffchainExt, &dyn Fn() -> Vec<TestXt<RuntimeCall, ()>>),
+) {
+	use codec::Decode;
+	use sp_core::offchain::{testing, OffchainDbExt, OffchainWorkerExt, TransactionPoolExt};
+	let mut ext = new_test_ext();
+	let (offchain, _) = testing::TestOffchainExt::new();
+	let (pool, pool_state) = testing::TestTransactionPoolExt::new();
+	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
+	ext.register_extension(OffchainDbExt::new(offchain.clone()));
+	ext.register_extension(TransactionPoolExt::new(pool));
+	let sent = move || {
+		std::mem::take(&mut pool_state.write().transactions)
+			.iter()
+			.map(|tx| TestXt::<RuntimeCall, ()>::decode(&mut &tx[..]).expect("a test transaction"))
+			.collect()
+	};
+	ext.execute_with(|| test(&offchain, &sent));
+}

@@ -314,41 +314,28 @@ fn an_archive_key_is_an_account_while_registered() {
 
 #[test]
 fn the_offchain_worker_signs_a_heartbeat_for_each_registered_key_in_its_keystore() {
-	use codec::Decode;
 	use frame_support::traits::Hooks;
-	use sp_core::offchain::{testing, OffchainDbExt, OffchainWorkerExt, TransactionPoolExt};
 	use sp_runtime::testing::UintAuthorityId;
 
-	let mut ext = new_test_ext();
-	let (offchain, _) = testing::TestOffchainExt::new();
-	let (pool, pool_state) = testing::TestTransactionPoolExt::new();
-	ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
-	ext.register_extension(OffchainDbExt::new(offchain));
-	ext.register_extension(TransactionPoolExt::new(pool));
-	ext.execute_with(|| {
+	with_offchain_worker(|_, sent| {
 		let node = register(7, 0);
 		register(8, 1);
 		// The keystore holds key 7 (registered) and key 9 (not registered): one heartbeat.
 		UintAuthorityId::set_all_keys(vec![7u64, 9]);
 		run_to(4);
 		Archive::offchain_worker(3);
-		assert!(pool_state.read().transactions.is_empty(), "no heartbeat between intervals");
+		assert!(sent().is_empty(), "no heartbeat between intervals");
 		Archive::offchain_worker(5);
-		let sent = std::mem::take(&mut pool_state.write().transactions);
-		assert_eq!(sent.len(), 1);
-		let xt = sp_runtime::testing::TestXt::<RuntimeCall, ()>::decode(&mut &sent[0][..]).unwrap();
-		assert_eq!(xt.function, RuntimeCall::Archive(Call::heartbeat { node }));
-		assert!(matches!(
-			xt.preamble,
-			sp_runtime::generic::Preamble::Signed(7, _, _)
-		));
+		let xts = sent();
+		assert_eq!(xts.len(), 1);
+		assert_eq!(xts[0].function, RuntimeCall::Archive(Call::heartbeat { node }));
+		assert!(matches!(xts[0].preamble, sp_runtime::generic::Preamble::Signed(7, _, _)));
 		// Node 1 sends one block earlier in each interval: heartbeats spread over the interval.
 		UintAuthorityId::set_all_keys(vec![7u64, 8]);
 		Archive::offchain_worker(9);
-		let sent = std::mem::take(&mut pool_state.write().transactions);
-		assert_eq!(sent.len(), 1);
-		let xt = sp_runtime::testing::TestXt::<RuntimeCall, ()>::decode(&mut &sent[0][..]).unwrap();
-		assert_eq!(xt.function, RuntimeCall::Archive(Call::heartbeat { node: 1 }));
+		let xts = sent();
+		assert_eq!(xts.len(), 1);
+		assert_eq!(xts[0].function, RuntimeCall::Archive(Call::heartbeat { node: 1 }));
 	});
 }
 
@@ -446,35 +433,27 @@ mod reports {
 	fn the_offchain_worker_reports_what_the_archive_worker_left_it() {
 		use codec::{Decode, Encode};
 		use frame_support::traits::Hooks;
-		use sp_core::offchain::{testing, OffchainDbExt, OffchainStorage, OffchainWorkerExt, TransactionPoolExt};
+		use sp_core::offchain::OffchainStorage;
 		use sp_runtime::testing::UintAuthorityId;
 
-		let mut ext = new_test_ext();
-		let (offchain, offchain_state) = testing::TestOffchainExt::new();
-		let (pool, pool_state) = testing::TestTransactionPoolExt::new();
-		ext.register_extension(OffchainWorkerExt::new(offchain.clone()));
-		ext.register_extension(OffchainDbExt::new(offchain));
-		ext.register_extension(TransactionPoolExt::new(pool));
-		ext.execute_with(|| {
+		with_offchain_worker(|offchain, sent| {
 			let nodes: Vec<NodeId> = (1..=3).map(|k| register(k, 0)).collect();
 			UintAuthorityId::set_all_keys(vec![1u64]);
 			run_to(7);
 			// What the archive worker leaves: node 3 (good), node 99 (gone: dropped unsent).
 			let pending: offchain::Pending = vec![(99, 5), (nodes[2], 6)];
-			offchain_state.write().persistent_storage.set(b"", offchain::PENDING_REPORTS, &pending.encode());
+			offchain.0.write().persistent_storage.set(b"", offchain::PENDING_REPORTS, &pending.encode());
 			Archive::send_reports();
-			let sent = std::mem::take(&mut pool_state.write().transactions);
-			assert_eq!(sent.len(), 1);
-			let xt = sp_runtime::testing::TestXt::<RuntimeCall, ()>::decode(&mut &sent[0][..]).unwrap();
-			assert_eq!(xt.function, RuntimeCall::Archive(Call::report_unproven { reporter: nodes[0], node: nodes[2], block: 6 }));
-			let left = OffchainStorage::get(&offchain_state.read().persistent_storage, b"", offchain::PENDING_REPORTS).unwrap();
+			let xts = sent();
+			assert_eq!(xts.len(), 1);
+			assert_eq!(xts[0].function, RuntimeCall::Archive(Call::report_unproven { reporter: nodes[0], node: nodes[2], block: 6 }));
+			let left = OffchainStorage::get(&offchain.0.read().persistent_storage, b"", offchain::PENDING_REPORTS).unwrap();
 			assert!(offchain::Pending::decode(&mut &left[..]).unwrap().is_empty(), "both handled");
 			// Nothing pending: nothing sent.
 			Archive::offchain_worker(8);
-			assert!(pool_state.read().transactions.iter().all(|tx| {
-				let xt = sp_runtime::testing::TestXt::<RuntimeCall, ()>::decode(&mut &tx[..]).unwrap();
-				!matches!(xt.function, RuntimeCall::Archive(Call::report_unproven { .. }))
-			}));
+			assert!(sent()
+				.iter()
+				.all(|xt| !matches!(xt.function, RuntimeCall::Archive(Call::report_unproven { .. }))));
 		});
 	}
 }
