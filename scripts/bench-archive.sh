@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Archive cluster figures on real nodes (tests/src/bin/bench-archive.rs): bytes per member
-# against the whole chain, query latency local and forwarded (median, p99), seconds from a
-# member's death to its offline mark and to R copies of every block again.
+# against the whole chain, query latency local and forwarded (median, p99), a member's memory
+# under 100 concurrent cinearchive_status clients, a new node's full sync from the cluster
+# against the same sync from a node keeping every body, seconds from a member's death to its
+# offline mark and to R copies of every block again.
 #
 #   scripts/bench-archive.sh [--blocks 1000] [--slot-ms 1000] [--members 5]
 #

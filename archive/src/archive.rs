@@ -22,7 +22,7 @@ use sp_keystore::KeystorePtr;
 
 use crate::{
 	block::{self, Block},
-	peers::Peers,
+	peers::{AddressPolicy, Peers},
 	plan::ClusterView,
 	protocol::{possession_proof, ArchiveRpcClient, ArchivedBlock, ArchivedExtrinsic, BlockRef},
 	store::ArchiveStore,
@@ -32,6 +32,13 @@ use crate::{
 pub const PEER_TIMEOUT: Duration = Duration::from_secs(3);
 /// How long a member that failed an audit stays a suspect (see [`Archive::suspect`]).
 pub const SUSPECT_FOR: Duration = Duration::from_secs(600);
+/// Most queries this node forwards to other members at once (RPC queries, peers' sync
+/// requests, the worker's fetches); more wait their turn. A forwarded query asks at most a
+/// cluster's members (`MaxClusterSize`), so this bounds the requests any caller can make this
+/// node send.
+pub const MAX_FORWARDS: usize = 16;
+/// Most `cinearchive_prove` answers computed at once (each reads up to 128 blocks from disk).
+pub const MAX_PROOFS: usize = 2;
 
 /// What the archive needs from the node's client.
 pub trait ChainClient:
@@ -51,7 +58,8 @@ pub struct Archive<C> {
 	store: Mutex<ArchiveStore>,
 	peers: Peers,
 	view: Mutex<Option<ClusterView>>,
-	/// Hashes of the finalized blocks, by number.
+	/// Hashes of the finalized blocks, by number (32 bytes a block). Read a slice at a time
+	/// ([`Archive::canonical`]), never copied whole.
 	canonical: Mutex<Vec<H256>>,
 	/// Members this node caught failing an audit, until when it treats them as not holding.
 	suspects: Mutex<HashMap<NodeId, Instant>>,
@@ -59,6 +67,13 @@ pub struct Archive<C> {
 	stable_since: Mutex<u32>,
 	/// Where audit failures go to be reported on chain (see [`crate::audit::offchain_reporter`]).
 	reporter: Option<Reporter>,
+	/// On a node without the worker: the cluster as last read from the chain, and the finalized
+	/// block it was read at.
+	read_views: Mutex<Option<(H256, ClusterView)>>,
+	/// Turns for forwarded queries ([`MAX_FORWARDS`]).
+	forwards: tokio::sync::Semaphore,
+	/// Turns for answering challenges ([`MAX_PROOFS`]).
+	proofs: tokio::sync::Semaphore,
 }
 
 /// Takes `(member, block it failed to prove)` to be reported on chain.
@@ -75,12 +90,14 @@ where
 	C::Api: ArchiveApi<Block, AccountId>,
 {
 	/// Opens the archive store in `dir`; damaged copies found there are dropped (and fetched
-	/// again by the worker). Members this node's audits catch go to `reporter`, if any.
+	/// again by the worker). Members this node's audits catch go to `reporter`, if any; other
+	/// members are reached only at addresses `peers` allows.
 	pub fn open(
 		client: Arc<C>,
 		keystore: KeystorePtr,
 		dir: &Path,
 		reporter: Option<Reporter>,
+		peers: AddressPolicy,
 	) -> std::io::Result<Arc<Self>> {
 		let (store, damaged) = ArchiveStore::open(dir)?;
 		for d in &damaged {
@@ -97,12 +114,15 @@ where
 			client,
 			keystore,
 			store: Mutex::new(store),
-			peers: Peers::new(PEER_TIMEOUT),
+			peers: Peers::new(PEER_TIMEOUT, peers),
 			view: Mutex::new(None),
 			canonical: Mutex::new(Vec::new()),
 			suspects: Mutex::new(HashMap::new()),
 			stable_since: Mutex::new(0),
 			reporter,
+			read_views: Mutex::new(None),
+			forwards: tokio::sync::Semaphore::new(MAX_FORWARDS),
+			proofs: tokio::sync::Semaphore::new(MAX_PROOFS),
 		}))
 	}
 
@@ -157,10 +177,22 @@ where
 		if changed {
 			*lock(&self.stable_since) = finalized;
 		}
-		let mut canonical = lock(&self.canonical);
-		for number in canonical.len() as u32..=finalized {
-			let hash = self.client.hash(number).map_err(|e| e.to_string())?.ok_or(format!("no hash for #{number}"))?;
-			canonical.push(hash);
+		// Read from the database a chunk at a time, outside the lock: a node starting on a long
+		// chain reads it all once, and queries asking for the tip do not wait meanwhile.
+		let mut next = lock(&self.canonical).len() as u32;
+		while next <= finalized {
+			let last = finalized.min(next.saturating_add(crate::plan::PLAN_CHUNK - 1));
+			let hashes = (next..=last)
+				.map(|number| {
+					let hash = self.client.hash(number).map_err(|e| e.to_string())?;
+					hash.ok_or_else(|| format!("no hash for #{number}"))
+				})
+				.collect::<Result<Vec<H256>, String>>()?;
+			let mut canonical = lock(&self.canonical);
+			if canonical.len() as u32 == next {
+				canonical.extend(hashes);
+			}
+			next = canonical.len() as u32;
 		}
 		Ok(view)
 	}
@@ -207,19 +239,33 @@ where
 	}
 
 	/// The view to forward a query with: a member's last one, or, on a node that runs no worker
-	/// (a validator, a plain full node), read from the chain now. So any node answers for a
-	/// block it pruned.
+	/// (a validator, a plain full node), read from the chain at its finalized block (once per
+	/// finalized block: a peer's sync request may forward a hundred queries at once). So any
+	/// node answers for a block it pruned.
 	fn forwarding_view(&self) -> Option<ClusterView> {
-		self.view().or_else(|| {
-			self.read_view()
-				.map_err(|e| log::debug!(target: "archive", "cannot read the cluster to forward a query: {e}"))
-				.ok()
-		})
+		if let Some(view) = self.view() {
+			return Some(view);
+		}
+		let at = self.client.info().finalized_hash;
+		if let Some((read_at, view)) = lock(&self.read_views).as_ref() {
+			if *read_at == at {
+				return Some(view.clone());
+			}
+		}
+		let view = self
+			.read_view()
+			.map_err(|e| log::debug!(target: "archive", "cannot read the cluster to forward a query: {e}"))
+			.ok()?;
+		*lock(&self.read_views) = Some((at, view.clone()));
+		Some(view)
 	}
 
-	/// The finalized hashes, by number.
-	pub fn canonical(&self) -> Vec<H256> {
-		lock(&self.canonical).clone()
+	/// The finalized hashes of blocks `numbers`, by number: as many of them as the worker has
+	/// seen finalized. A copy of that slice only (the worker plans a chunk at a time).
+	pub fn canonical(&self, numbers: std::ops::RangeInclusive<u32>) -> Vec<H256> {
+		let canonical = lock(&self.canonical);
+		let end = (*numbers.end() as usize).saturating_add(1).min(canonical.len());
+		canonical.get(*numbers.start() as usize..end).unwrap_or_default().to_vec()
 	}
 
 	/// The highest block the worker has seen finalized (0 before its first pass).
@@ -251,6 +297,7 @@ where
 
 	/// Block `number` from the other members (holders first); the first copy that checks.
 	pub async fn fetch_block(&self, number: u32, hash: H256) -> Option<(Vec<u8>, NodeId)> {
+		let _turn = self.forwards.acquire().await.ok()?;
 		let view = self.forwarding_view()?;
 		for node in view.sources(&hash) {
 			let Some(address) = view.address(node) else { continue };
@@ -323,6 +370,7 @@ where
 		if local_only {
 			return None;
 		}
+		let _turn = self.forwards.acquire().await.ok()?;
 		let view = self.forwarding_view()?;
 		let mut asks: FuturesUnordered<_> = view
 			.online()
@@ -371,6 +419,12 @@ where
 				None
 			},
 		}
+	}
+
+	/// Waits for a turn to answer a challenge ([`MAX_PROOFS`] at once); the turn lasts as long
+	/// as the returned permit.
+	pub async fn proof_turn(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
+		self.proofs.acquire().await.ok()
 	}
 
 	/// This node's answer to a challenge: proofs of possession for `hashes` under `nonce` (see

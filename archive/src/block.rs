@@ -68,8 +68,9 @@ pub fn extrinsic_hash(extrinsic: &OpaqueExtrinsic) -> H256 {
 	BlakeTwo256::hash(&extrinsic.encode())
 }
 
-#[cfg(test)]
-pub(crate) mod tests {
+/// Valid blocks made up from nothing, for tests and benchmarks (`bench-planner`): they pass
+/// [`check`], so a store holds them like real ones.
+pub mod synthetic {
 	use super::*;
 	use cinechain_runtime::opaque::Header;
 	use sp_runtime::traits::Header as _;
@@ -78,13 +79,19 @@ pub(crate) mod tests {
 	pub fn block_with(number: u32, extrinsics: Vec<Vec<u8>>) -> (H256, Vec<u8>) {
 		let extrinsics: Vec<OpaqueExtrinsic> = extrinsics
 			.into_iter()
-			.map(|body| OpaqueExtrinsic::try_from_encoded_extrinsic(&body.encode()).unwrap())
+			.map(|body| OpaqueExtrinsic::try_from_encoded_extrinsic(&body.encode()).expect("length and body"))
 			.collect();
 		let root = BlakeTwo256::ordered_trie_root(extrinsics.iter().map(Encode::encode).collect(), StateVersion::V0);
 		let header = Header::new(number, root, H256::repeat_byte(1), H256::repeat_byte(number as u8), Default::default());
 		let block = Block { header, extrinsics };
 		(block.header.hash(), block.encode())
 	}
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+	use super::*;
+	pub use super::synthetic::block_with;
 
 	#[test]
 	fn a_good_copy_passes_and_any_damage_is_caught() {

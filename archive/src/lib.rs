@@ -17,6 +17,8 @@
 //! - [`worker`]: the loop that runs on every finalized block.
 //! - [`audit`]: random checks that the other holders keep what they must.
 //! - [`rpc`]: the server side of the protocol.
+//! - [`relay`]: the standard block-request protocol served with archived bodies, so that a new
+//!   full node can sync (and re-execute) history no single node keeps.
 
 pub mod archive;
 pub mod audit;
@@ -24,6 +26,7 @@ pub mod block;
 pub mod peers;
 pub mod plan;
 pub mod protocol;
+pub mod relay;
 pub mod rpc;
 pub mod store;
 pub mod worker;

@@ -110,8 +110,9 @@ pub trait ArchiveRpc {
 	async fn extrinsic(&self, hash: H256, local_only: Option<bool>) -> RpcResult<Option<ArchivedExtrinsic>>;
 
 	/// The blocks this node holds, from block number `from` (default 0), at most `limit`
-	/// (default and maximum 10,000).
-	#[method(name = "held")]
+	/// (default and maximum 10,000). An operator's view, not a member's question: unsafe, so a
+	/// node with `--rpc-methods safe` refuses it.
+	#[method(name = "held", with_extensions)]
 	fn held(&self, from: Option<u32>, limit: Option<u32>) -> RpcResult<HeldBlocks>;
 
 	/// Proofs of possession: for each block hash (at most 128), [`possession_proof`] of `nonce`,

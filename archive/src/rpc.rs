@@ -8,6 +8,7 @@ use cinechain_runtime::AccountId;
 use jsonrpsee::{
 	core::{async_trait, RpcResult},
 	types::ErrorObjectOwned,
+	Extensions,
 };
 use pallet_archive::runtime_api::ArchiveApi;
 use sp_core::H256;
@@ -48,7 +49,8 @@ where
 		Ok(self.archive.extrinsic(hash, local_only.unwrap_or(false)).await)
 	}
 
-	fn held(&self, from: Option<u32>, limit: Option<u32>) -> RpcResult<HeldBlocks> {
+	fn held(&self, ext: &Extensions, from: Option<u32>, limit: Option<u32>) -> RpcResult<HeldBlocks> {
+		sc_rpc_api::check_if_safe(ext)?;
 		let limit = limit.unwrap_or(MAX_HELD_PAGE);
 		if limit > MAX_HELD_PAGE {
 			return Err(invalid_params(format!("limit {limit} is over {MAX_HELD_PAGE}")));
@@ -70,7 +72,9 @@ where
 		if hashes.len() > MAX_PROVE {
 			return Err(invalid_params(format!("{} hashes; at most {MAX_PROVE} per call", hashes.len())));
 		}
-		// Reading up to 128 blocks is disk work: off the RPC threads.
+		// Reading up to 128 blocks is disk work: off the RPC threads, and a few calls at a time
+		// whoever asks (members need a handful; a stranger gets no more).
+		let _turn = self.archive.proof_turn().await;
 		let archive = self.archive.clone();
 		tokio::task::spawn_blocking(move || archive.prove(&hashes, &nonce))
 			.await

@@ -4,10 +4,13 @@
 //! renamed, so a crash leaves either the old state or the whole block, never half of one.
 //!
 //! Opening the store checks every file against the hash in its name; the indexes (by number,
-//! by hash, and by extrinsic hash) live in memory.
+//! by hash, by extrinsic hash, and each block's extrinsics) live in memory. Every update costs
+//! the block it touches, never the whole store: the worker plans from the numbers that changed
+//! ([`ArchiveStore::take_changed`]) and the scrub reads the files a slice at a time, outside
+//! the store's lock ([`Scrubber`]).
 
 use std::{
-	collections::{BTreeMap, HashMap},
+	collections::{BTreeMap, BTreeSet, HashMap},
 	fs, io,
 	io::Write,
 	path::{Path, PathBuf},
@@ -34,6 +37,14 @@ pub struct ArchiveStore {
 	held: BTreeMap<u32, Held>,
 	by_hash: HashMap<H256, u32>,
 	extrinsics: HashMap<H256, Position>,
+	/// The extrinsic hashes of each held block, so that forgetting a block costs its own
+	/// extrinsics and not a sweep over every block's.
+	by_block: HashMap<u32, Vec<H256>>,
+	/// Bytes of all held blocks, kept as they come and go (status asks for it on every call).
+	bytes: u64,
+	/// Numbers of the blocks stored or forgotten since [`Self::take_changed`] last ran: the
+	/// planner looks again at these alone.
+	changed: BTreeSet<u32>,
 }
 
 /// A file that failed its check when the store was opened or scrubbed (and was removed).
@@ -62,8 +73,15 @@ impl ArchiveStore {
 	pub fn open(dir: &Path) -> io::Result<(Self, Vec<Damaged>)> {
 		let blocks = dir.join("blocks");
 		fs::create_dir_all(&blocks)?;
-		let mut store =
-			Self { dir: dir.to_path_buf(), held: BTreeMap::new(), by_hash: HashMap::new(), extrinsics: HashMap::new() };
+		let mut store = Self {
+			dir: dir.to_path_buf(),
+			held: BTreeMap::new(),
+			by_hash: HashMap::new(),
+			extrinsics: HashMap::new(),
+			by_block: HashMap::new(),
+			bytes: 0,
+			changed: BTreeSet::new(),
+		};
 		let mut damaged = Vec::new();
 		for entry in fs::read_dir(&blocks)? {
 			let entry = entry?;
@@ -84,6 +102,8 @@ impl ArchiveStore {
 				},
 			}
 		}
+		// The planner's first pass plans the whole chain anyway.
+		store.changed.clear();
 		Ok((store, damaged))
 	}
 
@@ -93,12 +113,33 @@ impl ArchiveStore {
 
 	fn index(&mut self, number: u32, hash: H256, bytes: u64, block: &Block) {
 		if let Some(old) = self.held.insert(number, Held { hash, bytes }) {
-			self.by_hash.remove(&old.hash);
+			self.unindex(number, &old);
 		}
 		self.by_hash.insert(hash, number);
+		let mut hashes = Vec::with_capacity(block.extrinsics.len());
 		for (index, extrinsic) in block.extrinsics.iter().enumerate() {
-			self.extrinsics.insert(block::extrinsic_hash(extrinsic), (number, index as u32));
+			let extrinsic = block::extrinsic_hash(extrinsic);
+			self.extrinsics.insert(extrinsic, (number, index as u32));
+			hashes.push(extrinsic);
 		}
+		self.by_block.insert(number, hashes);
+		self.bytes += bytes;
+		self.changed.insert(number);
+	}
+
+	/// Forgets the indexes of block `number`, whose entry `held` has left [`Self::held`]: its
+	/// own extrinsics only (an extrinsic hash another block also has stays with that block).
+	fn unindex(&mut self, number: u32, held: &Held) {
+		if self.by_hash.get(&held.hash) == Some(&number) {
+			self.by_hash.remove(&held.hash);
+		}
+		for extrinsic in self.by_block.remove(&number).unwrap_or_default() {
+			if self.extrinsics.get(&extrinsic).is_some_and(|(n, _)| *n == number) {
+				self.extrinsics.remove(&extrinsic);
+			}
+		}
+		self.bytes -= held.bytes;
+		self.changed.insert(number);
 	}
 
 	/// Stores block `number` with hash `hash`, after checking `bytes` are that block.
@@ -149,24 +190,37 @@ impl ArchiveStore {
 		}
 	}
 
-	/// Forgets block `number` and deletes its file.
+	/// Forgets block `number` and deletes its file. Costs the block's own extrinsics, whatever
+	/// the size of the store.
 	pub fn remove(&mut self, number: u32) -> io::Result<()> {
 		let Some(held) = self.held.remove(&number) else { return Ok(()) };
-		self.by_hash.remove(&held.hash);
-		self.extrinsics.retain(|_, (n, _)| *n != number);
+		self.unindex(number, &held);
 		match fs::remove_file(self.path(number, &held.hash)) {
 			Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
 			_ => Ok(()),
 		}
 	}
 
-	/// Checks every stored block again; damaged ones are removed and returned.
-	pub fn scrub(&mut self) -> Vec<Damaged> {
-		let numbers: Vec<u32> = self.held.keys().copied().collect();
-		numbers.into_iter().filter_map(|number| self.read_checked(number).err()).collect()
+	/// Drops the copies a scrub found `damaged` ([`check_files`], read outside the lock), each
+	/// only if the store still holds that very block and its file still fails the check: in
+	/// the meantime a query may have dropped it and the worker stored a good copy, or the
+	/// number may hold another block. Returns the copies dropped.
+	pub fn drop_damaged(&mut self, damaged: Vec<Damaged>) -> Vec<Damaged> {
+		let mut dropped = Vec::new();
+		for d in damaged {
+			if self.held.get(&d.number).is_some_and(|held| held.hash == d.hash) {
+				dropped.extend(self.read_checked(d.number).err());
+			}
+		}
+		dropped
 	}
 
-	/// The blocks held, by number.
+	/// The numbers of the blocks stored or forgotten since the last call, ascending.
+	pub fn take_changed(&mut self) -> Vec<u32> {
+		std::mem::take(&mut self.changed).into_iter().collect()
+	}
+
+	/// The blocks held, by number. Read it under the lock; never copy it whole.
 	pub fn held(&self) -> &BTreeMap<u32, Held> {
 		&self.held
 	}
@@ -183,8 +237,69 @@ impl ArchiveStore {
 
 	/// Bytes of all held blocks.
 	pub fn total_bytes(&self) -> u64 {
-		self.held.values().map(|held| held.bytes).sum()
+		self.bytes
 	}
+}
+
+/// A stored block for the scrub to check: everything needed to read it without the store.
+#[derive(Debug, Clone)]
+pub struct ScrubItem {
+	pub number: u32,
+	pub hash: H256,
+	pub path: PathBuf,
+}
+
+/// The scrub's place in its cycle over the store. Each slice is taken under the store's lock
+/// (a range of the index, nothing read from disk), checked outside it ([`check_files`]), and
+/// only the damaged copies found take the lock again ([`ArchiveStore::drop_damaged`]); so
+/// queries never wait on the scrub's reads, and a cycle costs one read of each block.
+#[derive(Debug, Default)]
+pub struct Scrubber {
+	/// The number the next slice starts at.
+	next: u32,
+}
+
+impl Scrubber {
+	/// The next slice of `store` to check: the held blocks from where the last slice ended,
+	/// until `max_blocks` of them or `max_bytes` (always at least one block). At the end of
+	/// the store the cycle starts over from the first block.
+	pub fn next_slice(&mut self, store: &ArchiveStore, max_blocks: usize, max_bytes: u64) -> Vec<ScrubItem> {
+		let mut slice = Vec::new();
+		let mut bytes = 0;
+		for (number, held) in store.held.range(self.next..) {
+			if slice.len() == max_blocks || (!slice.is_empty() && bytes + held.bytes > max_bytes) {
+				break;
+			}
+			bytes += held.bytes;
+			slice.push(ScrubItem { number: *number, hash: held.hash, path: store.path(*number, &held.hash) });
+		}
+		match slice.last() {
+			Some(last) if store.held.range(last.number + 1..).next().is_some() => self.next = last.number + 1,
+			// The last block of the store: the next slice starts the next cycle.
+			_ => self.next = 0,
+		}
+		slice
+	}
+
+	/// Whether the last slice ended a cycle (the next one starts from the first block).
+	pub fn cycle_done(&self) -> bool {
+		self.next == 0
+	}
+}
+
+/// Reads and checks the files of `slice` (no lock needed: only the files are read). Returns
+/// the copies that fail, unreadable ones included, for [`ArchiveStore::drop_damaged`].
+pub fn check_files(slice: &[ScrubItem]) -> Vec<Damaged> {
+	slice
+		.iter()
+		.filter_map(|item| {
+			let why = match fs::read(&item.path) {
+				Ok(bytes) => block::check(&bytes, &item.hash).err()?,
+				Err(_) => BadBlock::Undecodable,
+			};
+			Some(Damaged { number: item.number, hash: item.hash, why })
+		})
+		.collect()
 }
 
 /// Why a block was not stored.
@@ -213,7 +328,40 @@ impl core::fmt::Display for PutError {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::block::tests::block_with;
+	use crate::block::synthetic::block_with;
+
+	/// A whole scrub cycle, two blocks a slice, as the worker runs it.
+	fn scrub_cycle(store: &mut ArchiveStore) -> Vec<Damaged> {
+		let mut scrubber = Scrubber::default();
+		let mut dropped = Vec::new();
+		loop {
+			let slice = scrubber.next_slice(store, 2, u64::MAX);
+			dropped.extend(store.drop_damaged(check_files(&slice)));
+			if scrubber.cycle_done() {
+				return dropped;
+			}
+		}
+	}
+
+	/// Flips a byte near the end of the file of block `number`: its body no longer matches.
+	fn damage(dir: &Path, number: u32, hash: &H256) {
+		let path = dir.join("blocks").join(file_name(number, hash));
+		let mut bytes = fs::read(&path).unwrap();
+		let at = bytes.len() - 10;
+		bytes[at] ^= 0x55;
+		fs::write(&path, bytes).unwrap();
+	}
+
+	/// Stores blocks `numbers`, each with one extrinsic of its own; returns their hashes.
+	fn store_blocks(store: &mut ArchiveStore, numbers: std::ops::RangeInclusive<u32>) -> Vec<H256> {
+		numbers
+			.map(|n| {
+				let (hash, bytes) = block_with(n, vec![vec![n as u8; 100]]);
+				store.put(n, hash, &bytes).unwrap();
+				hash
+			})
+			.collect()
+	}
 
 	#[test]
 	fn blocks_are_kept_found_and_survive_reopening() {
@@ -255,26 +403,99 @@ mod tests {
 		for (n, hash, bytes) in &blocks {
 			store.put(*n, *hash, bytes).unwrap();
 		}
-		let damage = |n: u32, hash: &H256| {
-			let path = dir.path().join("blocks").join(file_name(n, hash));
-			let mut bytes = fs::read(&path).unwrap();
-			let at = bytes.len() - 10;
-			bytes[at] ^= 0x55;
-			fs::write(&path, bytes).unwrap();
-		};
-		damage(1, &blocks[0].1);
+		damage(dir.path(), 1, &blocks[0].1);
 		let err = store.read_checked(1).unwrap_err();
 		assert_eq!(err.why, BadBlock::WrongBody);
 		assert!(!store.held().contains_key(&1), "a damaged copy is dropped, to be fetched again");
-		damage(2, &blocks[1].1);
-		let found: Vec<u32> = store.scrub().into_iter().map(|d| d.number).collect();
+		damage(dir.path(), 2, &blocks[1].1);
+		let found: Vec<u32> = scrub_cycle(&mut store).into_iter().map(|d| d.number).collect();
 		assert_eq!(found, vec![2]);
-		damage(3, &blocks[2].1);
+		damage(dir.path(), 3, &blocks[2].1);
 		fs::write(dir.path().join("blocks").join("0000000004-ab.block.tmp"), b"half").unwrap();
 		drop(store);
 		let (store, damaged) = ArchiveStore::open(dir.path()).unwrap();
 		assert_eq!(damaged.iter().map(|d| d.number).collect::<Vec<_>>(), vec![3]);
 		assert!(store.held().is_empty());
 		assert_eq!(fs::read_dir(dir.path().join("blocks")).unwrap().count(), 0, "temporary files are cleared");
+	}
+
+	#[test]
+	fn the_scrub_goes_a_bounded_slice_at_a_time_and_starts_over() {
+		let dir = tempfile::tempdir().unwrap();
+		let (mut store, _) = ArchiveStore::open(dir.path()).unwrap();
+		store_blocks(&mut store, 1..=5);
+		let mut scrubber = Scrubber::default();
+		let mut slices = Vec::new();
+		for _ in 0..4 {
+			let slice = scrubber.next_slice(&store, 2, u64::MAX);
+			slices.push(slice.iter().map(|item| item.number).collect::<Vec<_>>());
+		}
+		assert_eq!(slices, vec![vec![1, 2], vec![3, 4], vec![5], vec![1, 2]]);
+		// A byte limit below one block still checks one block a slice.
+		let mut scrubber = Scrubber::default();
+		assert_eq!(scrubber.next_slice(&store, 32, 1).len(), 1);
+		assert!(!scrubber.cycle_done());
+		// An empty store: empty slices, every one a whole cycle.
+		let empty = tempfile::tempdir().unwrap();
+		let (empty, _) = ArchiveStore::open(empty.path()).unwrap();
+		assert!(scrubber.next_slice(&empty, 32, u64::MAX).is_empty() && scrubber.cycle_done());
+	}
+
+	#[test]
+	fn the_scrub_drops_a_damaged_copy_only_while_the_store_still_holds_it() {
+		let dir = tempfile::tempdir().unwrap();
+		let (mut store, _) = ArchiveStore::open(dir.path()).unwrap();
+		let hashes = store_blocks(&mut store, 1..=4);
+		for n in 1..=3 {
+			damage(dir.path(), n, &hashes[n as usize - 1]);
+		}
+		// Checked outside the lock: three damaged files found.
+		let slice = Scrubber::default().next_slice(&store, 32, u64::MAX);
+		let found = check_files(&slice);
+		assert_eq!(found.iter().map(|d| d.number).collect::<Vec<_>>(), vec![1, 2, 3]);
+		// Meanwhile, block 2's number came to hold another block (a fork's, say) and a good copy
+		// of block 3 was stored again (a query dropped the damaged one, the worker fetched it).
+		let (other, other_bytes) = block_with(2, vec![vec![7; 30]]);
+		store.put(2, other, &other_bytes).unwrap();
+		let (_, good) = block_with(3, vec![vec![3; 100]]);
+		store.put(3, hashes[2], &good).unwrap();
+		let dropped = store.drop_damaged(found);
+		let dropped: Vec<(u32, BadBlock)> = dropped.into_iter().map(|d| (d.number, d.why)).collect();
+		assert_eq!(dropped, vec![(1, BadBlock::WrongBody)]);
+		assert_eq!(store.held().keys().copied().collect::<Vec<_>>(), vec![2, 3, 4]);
+		assert_eq!(store.held()[&2].hash, other);
+		assert_eq!(store.read_checked(3).unwrap(), Some((hashes[2], good)));
+	}
+
+	#[test]
+	fn removing_a_block_forgets_its_own_extrinsics_only() {
+		let dir = tempfile::tempdir().unwrap();
+		let (mut store, _) = ArchiveStore::open(dir.path()).unwrap();
+		// Block 5 repeats one of block 4's extrinsics: the index names the block stored last.
+		let blocks =
+			[(3, vec![vec![3; 40], vec![30; 40]]), (4, vec![vec![4; 40], vec![44; 40]]), (5, vec![vec![44; 40]])];
+		let mut extrinsics = BTreeMap::new();
+		for (n, bodies) in blocks {
+			let (hash, bytes) = block_with(n, bodies);
+			store.put(n, hash, &bytes).unwrap();
+			let block = block::check(&bytes, &hash).unwrap();
+			extrinsics.insert(n, block.extrinsics.iter().map(block::extrinsic_hash).collect::<Vec<_>>());
+		}
+		assert_eq!(store.take_changed(), vec![3, 4, 5]);
+		assert!(store.take_changed().is_empty());
+		let shared = extrinsics[&4][1];
+		assert_eq!(extrinsics[&5], vec![shared]);
+		assert_eq!(store.find_extrinsic(&shared), Some((5, 0)));
+		store.remove(4).unwrap();
+		assert_eq!(store.find_extrinsic(&extrinsics[&4][0]), None);
+		assert_eq!(store.find_extrinsic(&shared), Some((5, 0)), "block 5's copy of it stays");
+		assert_eq!(store.find_extrinsic(&extrinsics[&3][1]), Some((3, 1)));
+		store.remove(5).unwrap();
+		assert_eq!(store.find_extrinsic(&shared), None);
+		assert_eq!(store.take_changed(), vec![4, 5]);
+		assert_eq!(store.total_bytes(), store.held()[&3].bytes);
+		store.remove(3).unwrap();
+		assert_eq!(store.total_bytes(), 0);
+		assert!(store.extrinsics.is_empty() && store.by_block.is_empty() && store.by_hash.is_empty());
 	}
 }

@@ -11,13 +11,41 @@ pub struct Cli {
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
 
+	/// Archive cluster options.
+	#[clap(flatten)]
+	pub archive: ArchiveOptions,
+}
+
+/// How this node takes part in archival (every node answers archive queries and serves
+/// archived bodies to syncing peers; members also keep a share).
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ArchiveOptions {
 	/// Run as an archive cluster member: keep this node's share of all finalized blocks in
 	/// `<base path>/chains/<chain>/archive`, and send heartbeats (turns on the offchain worker).
 	/// Needs an archive key in the keystore (`key insert --key-type arch --scheme sr25519`) and
 	/// the node registered on chain (`archive.registerNode`). Usually run with
 	/// `--blocks-pruning <N>`: the node's database then keeps only recent bodies.
-	#[arg(long)]
-	pub archive: bool,
+	#[arg(long = "archive")]
+	pub member: bool,
+
+	/// Let this node send archive queries to members registered at private, loopback or
+	/// link-local addresses (10.0.0.0/8, 127.0.0.0/8, 192.168.0.0/16, fc00::/7, ...). Off by
+	/// default: a registered address is anyone's word, and without this flag nobody can point
+	/// this node at services on its own network. Turn it on for clusters on a private network
+	/// (and on loopback, as the tests do).
+	#[arg(long = "archive-allow-private-peers")]
+	pub allow_private_peers: bool,
+}
+
+impl ArchiveOptions {
+	/// Which addresses of members this node may reach.
+	pub fn peers(&self) -> cinechain_archive::peers::AddressPolicy {
+		if self.allow_private_peers {
+			cinechain_archive::peers::AddressPolicy::AllowPrivate
+		} else {
+			cinechain_archive::peers::AddressPolicy::PublicOnly
+		}
+	}
 }
 
 /// Maintenance and key commands.

@@ -129,7 +129,7 @@ pub fn run() -> sc_cli::Result<()> {
 			let runner = cli.create_runner(&cli.run)?;
 			let archive = cli.archive;
 			runner.run_node_until_exit(|mut config| async move {
-				if archive {
+				if archive.member {
 					// Heartbeats come from the offchain worker, validator or not.
 					config.offchain_worker.enabled = true;
 				}

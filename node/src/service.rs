@@ -128,7 +128,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// Builds and starts a full node; it runs until the returned task manager is dropped.
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::traits::Block>::Hash>>(
 	config: Configuration,
-	archive_member: bool,
+	archive: crate::cli::ArchiveOptions,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -168,6 +168,32 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		Vec::new(),
 	));
 
+	// Every node answers archive queries (forwarding what it does not hold); members also run
+	// the worker that keeps their share of the blocks.
+	let archive_dir = config.base_path.config_dir(config.chain_spec.id()).join("archive");
+	// Members its audits catch are reported on chain by the offchain worker, through the node's
+	// offchain storage.
+	let reporter = backend.offchain_storage().map(cinechain_archive::audit::offchain_reporter);
+	let archive_handle = cinechain_archive::Archive::open(
+		client.clone(),
+		keystore_container.keystore(),
+		&archive_dir,
+		reporter,
+		archive.peers(),
+	)
+	.map_err(|e| ServiceError::Other(format!("cannot open the archive store {}: {e}", archive_dir.display())))?;
+
+	// Peers syncing from this node get the bodies it pruned from the archive (see
+	// `cinechain_archive::relay`), so a new node can re-execute all of history.
+	let peer_slots = config.network.default_peers_set.in_peers as usize +
+		config.network.default_peers_set.out_peers as usize;
+	let (block_relay, relay_network) = cinechain_archive::relay::block_relay::<_, N>(
+		archive_handle.clone(),
+		&config.protocol_id(),
+		config.chain_spec.fork_id(),
+		peer_slots,
+	);
+
 	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
 		sc_service::build_network(sc_service::BuildNetworkParams {
 			config: &config,
@@ -179,10 +205,17 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 			import_queue,
 			block_announce_validator_builder: None,
 			warp_sync_config: Some(WarpSyncConfig::WithProvider(warp_sync)),
-			block_relay: None,
+			block_relay: Some(block_relay),
 			metrics,
 			gap_sync_body_policy: None,
 		})?;
+
+	// The block-relay downloader's requests reach the network through this.
+	task_manager.spawn_handle().spawn(
+		"archive-block-relay-network",
+		Some("networking"),
+		relay_network.run(Arc::new(network.clone())),
+	);
 
 	// Offchain workers run on every node that enables them (`--offchain-worker`; on by default
 	// for validators): archive heartbeats and replication are driven from there.
@@ -213,16 +246,8 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 	let enable_grandpa = !config.disable_grandpa;
 	let prometheus_registry = config.prometheus_registry().cloned();
 
-	// Every node answers archive queries (forwarding what it does not hold); members also run
-	// the worker that keeps their share of the blocks.
-	let archive_dir = config.base_path.config_dir(config.chain_spec.id()).join("archive");
-	// Members its audits catch are reported on chain by the offchain worker, through the node's
-	// offchain storage.
-	let reporter = backend.offchain_storage().map(cinechain_archive::audit::offchain_reporter);
-	let archive = cinechain_archive::Archive::open(client.clone(), keystore_container.keystore(), &archive_dir, reporter)
-		.map_err(|e| ServiceError::Other(format!("cannot open the archive store {}: {e}", archive_dir.display())))?;
-	if archive_member {
-		if archive.archive_key().is_none() {
+	if archive.member {
+		if archive_handle.archive_key().is_none() {
 			log::warn!(
 				target: "archive",
 				"--archive, but no archive key (type `arch`) in the keystore: insert one with \
@@ -231,14 +256,14 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		}
 		task_manager
 			.spawn_handle()
-			.spawn("archive-worker", Some("archive"), cinechain_archive::worker::run(archive.clone()));
+			.spawn("archive-worker", Some("archive"), cinechain_archive::worker::run(archive_handle.clone()));
 	}
 
 	let rpc_builder = {
 		let client = client.clone();
 		let pool = transaction_pool.clone();
 		Box::new(move |_| {
-			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone(), archive: archive.clone() };
+			let deps = crate::rpc::FullDeps { client: client.clone(), pool: pool.clone(), archive: archive_handle.clone() };
 			crate::rpc::create_full(deps).map_err(Into::into)
 		})
 	};

@@ -72,8 +72,17 @@ impl Cluster {
 	pub fn start(dir: &Path, members: usize, slot_ms: u64) -> Cluster {
 		let spec = chain_spec_with_slot(dir, slot_ms);
 		let spec_arg = spec.to_str().expect("utf-8 path").to_string();
+		// The validator keeps only recent bodies, like every node but the archive's: whoever
+		// needs an old block (a member fetching its share, a node syncing from genesis) gets it
+		// from the cluster.
 		let validator = Node::start(
-			NodeConfig::new("validator", &spec_arg, 0).args(["--alice", "--validator", "--force-authoring"]),
+			NodeConfig::new("validator", &spec_arg, 0).args([
+				"--alice",
+				"--validator",
+				"--force-authoring",
+				"--blocks-pruning",
+				"64",
+			]),
 			&dir.join("validator"),
 		);
 		wait_for("the validator to finalize block 1", Duration::from_secs(120), &[&validator], || {
@@ -98,6 +107,8 @@ impl Cluster {
 		let node = Node::start(
 			NodeConfig::new(&name, &spec, n + 1).args([
 				"--archive".to_string(),
+				// What the archive does, block by block: a failing test prints it.
+				"-larchive=debug".into(),
 				"--blocks-pruning".into(),
 				"64".into(),
 				"--bootnodes".into(),
@@ -199,19 +210,43 @@ impl Cluster {
 		Vec::<u32>::decode(&mut &decode_hex(answer.as_str().expect("hex"))[..]).expect("a Vec<u32>")
 	}
 
-	/// Starts a full node that is no archive member (no archive key, no worker) and keeps only
-	/// the last 64 block bodies, with node key `key_index` (one the members do not use).
-	pub fn start_pruned_full_node(&self, name: &str, key_index: usize) -> Node {
+	/// Starts a full node that is no archive member, with node key `key_index` (one the members
+	/// do not use) and `args` (its pruning, its peers).
+	pub fn start_full_node<'a>(&self, name: &str, key_index: usize, args: impl IntoIterator<Item = &'a str>) -> Node {
 		let spec = self.spec.to_str().expect("utf-8 path").to_string();
-		Node::start(
-			NodeConfig::new(name, &spec, key_index).args([
-				"--blocks-pruning".to_string(),
-				"64".into(),
-				"--bootnodes".into(),
-				self.validator.multiaddr(),
-			]),
-			&self.dir.join(name),
-		)
+		Node::start(NodeConfig::new(name, &spec, key_index).args(args), &self.dir.join(name))
+	}
+
+	/// Starts a new full node with `--sync full` whose only peers are `peers`, waits (up to
+	/// `timeout`) until it has imported — executed — the chain up to the validator's block
+	/// `target`, and checks that it has the validator's chain and state there and block #5's
+	/// body; returns how long that took. The node is stopped afterwards.
+	pub fn sync_new_node(&self, name: &str, key_index: usize, peers: &[String], target: u32, timeout: Duration) -> Duration {
+		let started = Instant::now();
+		let mut args = vec!["--sync", "full", "--reserved-only", "--reserved-nodes"];
+		args.extend(peers.iter().map(String::as_str));
+		let node = self.start_full_node(name, key_index, args);
+		let expected = self.validator.rpc.block_hash(target).expect("the target's hash");
+		wait_for(&format!("{name} to import block #{target}"), timeout, &[&node], || {
+			node.rpc.block_hash(target).is_ok_and(|hash| hash == expected)
+		});
+		let took = started.elapsed();
+		// Full sync executes every block, and import checks each state root against its header:
+		// the node's state at the target is the validator's.
+		let header = |node: &Node| node.rpc.call("chain_getHeader", json!([expected])).expect("the target's header");
+		assert_eq!(header(&node)["stateRoot"], header(&self.validator)["stateRoot"], "{name}: same state root");
+		let number_key = format!("0x{}{}", hex(&sp_crypto_hashing::twox_128(b"System")), hex(&sp_crypto_hashing::twox_128(b"Number")));
+		let stored = node.rpc.call("state_getStorage", json!([number_key, expected])).expect("state at the target");
+		assert!(stored.is_string(), "{name} holds the state at #{target}, not only headers: {stored}");
+		let old = self.validator.rpc.block_hash(5).expect("#5's hash");
+		let block = node.rpc.call("chain_getBlock", json!([old])).expect("chain_getBlock");
+		assert!(block["block"]["extrinsics"].as_array().is_some_and(|e| !e.is_empty()), "{name} got #5's body: {block}");
+		took
+	}
+
+	/// The libp2p addresses of the validator and every running member.
+	pub fn multiaddrs(&self) -> Vec<String> {
+		self.nodes().iter().map(|node| node.multiaddr()).collect()
 	}
 
 	/// The members still running.

@@ -39,7 +39,7 @@ use std::{
 use serde_json::{json, Value};
 
 /// Fixed libp2p secret keys (ed25519, hex), so that peer ids are known before a node starts.
-pub const NODE_KEYS: [&str; 8] = [
+pub const NODE_KEYS: [&str; 11] = [
 	"0000000000000000000000000000000000000000000000000000000000000001",
 	"0000000000000000000000000000000000000000000000000000000000000002",
 	"0000000000000000000000000000000000000000000000000000000000000003",
@@ -48,6 +48,9 @@ pub const NODE_KEYS: [&str; 8] = [
 	"0000000000000000000000000000000000000000000000000000000000000006",
 	"0000000000000000000000000000000000000000000000000000000000000007",
 	"0000000000000000000000000000000000000000000000000000000000000008",
+	"0000000000000000000000000000000000000000000000000000000000000009",
+	"000000000000000000000000000000000000000000000000000000000000000a",
+	"000000000000000000000000000000000000000000000000000000000000000b",
 ];
 
 /// The `cinechain-node` binary under test.
@@ -223,6 +226,8 @@ impl Node {
 			.args(["--rpc-port", &rpc_port.to_string()])
 			// Loopback only: no discovery beyond the nodes a test names, no telemetry.
 			.args(["--no-mdns", "--no-telemetry", "--no-prometheus"])
+			// Archive members register loopback addresses, which nodes refuse by default.
+			.arg("--archive-allow-private-peers")
 			.args(&config.extra_args)
 			.stdin(Stdio::null())
 			.stdout(log.try_clone().expect("clone log handle"))
@@ -251,6 +256,11 @@ impl Node {
 		let text = std::fs::read_to_string(&self.log_path).unwrap_or_default();
 		let all: Vec<&str> = text.lines().collect();
 		all[all.len().saturating_sub(lines)..].join("\n")
+	}
+
+	/// Its process id, while it runs.
+	pub fn pid(&self) -> Option<u32> {
+		self.child.lock().expect("no panics while locked").as_ref().map(|child| child.id())
 	}
 
 	/// Whether the process is still running.
@@ -314,17 +324,20 @@ impl Drop for Node {
 	}
 }
 
+/// The last `lines` log lines of each of `nodes`, headed by its name: what a failing test prints.
+pub fn log_tails(nodes: &[&Node], lines: usize) -> String {
+	nodes
+		.iter()
+		.map(|node| format!("---- {} (last {lines} log lines) ----\n{}", node.config.name, node.log_tail(lines)))
+		.collect::<Vec<_>>()
+		.join("\n")
+}
+
 /// Polls `condition` every 250 ms until it holds or `timeout` passes; panics with `what` and
 /// the log tails of `nodes` on timeout, or at once if one of `nodes` has exited.
 pub fn wait_for(what: &str, timeout: Duration, nodes: &[&Node], mut condition: impl FnMut() -> bool) {
 	let deadline = Instant::now() + timeout;
-	let logs = || -> String {
-		nodes
-			.iter()
-			.map(|node| format!("---- {} (last 40 log lines) ----\n{}", node.config.name, node.log_tail(40)))
-			.collect::<Vec<_>>()
-			.join("\n")
-	};
+	let logs = || log_tails(nodes, 40);
 	while Instant::now() < deadline {
 		if condition() {
 			return;

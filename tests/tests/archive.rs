@@ -5,6 +5,10 @@
 //!    by exactly R members, each member holds about R/5 of them, the holders are those the
 //!    runtime API names, and every member answers for every block and every extrinsic; so does
 //!    a plain full node that pruned them, by forwarding to the cluster.
+//! 1b. Sync from the cluster: although the validator too keeps only the last 64 bodies, a new
+//!    node started with `--sync full` executes the whole chain from genesis (its peers serve
+//!    the pruned bodies from the archive) and reaches the validator's state; timed against the
+//!    same sync from a node that kept every body.
 //! 2. `kill -9` of a member: the chain marks it offline and its blocks are back to R copies.
 //! 3. A new member joins: it receives its share, and the cluster is back to exactly R copies.
 //! 4. R − 1 members killed at once: every block is still served by every survivor at once.
@@ -26,7 +30,7 @@ use std::{
 
 use cinechain_e2e::{
 	cluster::{held, Cluster},
-	wait_for,
+	log_tails, wait_for,
 };
 use serde_json::{json, Value};
 
@@ -37,12 +41,24 @@ const MEMBERS: usize = 5;
 const SLOT_MS: u64 = 1_000;
 /// How long the chain may take to notice a death, and the cluster to copy or repair blocks.
 const CLUSTER_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a new node may take to sync and execute the 500-block chain.
+const SYNC_TIMEOUT: Duration = Duration::from_secs(300);
 
-/// Asks member `member` for block `number` and checks the answer is the chain's block.
+/// Asks member `member` for block `number` and checks the answer is the chain's block; on
+/// failure, says which running members hold a copy and prints the nodes' logs.
 fn assert_serves_block(cluster: &Cluster, member: usize, number: u32, hash: &str) -> Value {
 	let node = &cluster.members[member].node;
 	let answer = node.rpc.call("cinearchive_block", json!([number])).unwrap_or_else(|e| panic!("member {member}: {e}"));
-	assert_eq!(answer["hash"].as_str(), Some(hash), "member {member} on block #{number}: {answer}");
+	if answer["hash"].as_str() != Some(hash) {
+		let copies: Vec<(usize, bool)> = (0..cluster.members.len())
+			.filter(|m| !cluster.members[*m].dead)
+			.map(|m| (m, local_copy(cluster, m, number).is_some()))
+			.collect();
+		panic!(
+			"member {member} on block #{number}: {answer}; running members with a copy now: {copies:?}\n{}",
+			log_tails(&cluster.nodes(), 80)
+		);
+	}
 	assert!(answer["block"].as_str().is_some_and(|b| b.len() > 2), "member {member} on #{number}: no body");
 	answer
 }
@@ -95,7 +111,14 @@ fn wait_repaired(cluster: &Cluster, member: usize, number: u32, good: &str) {
 #[test]
 fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage() {
 	let dir = tempfile::tempdir().expect("temp dir");
-	let mut cluster = Cluster::start(dir.path(), MEMBERS, SLOT_MS);
+	let mut cluster = Cluster::start(dir.path(), 0, SLOT_MS);
+	// A full node that keeps every body (the default pruning), started while the validator
+	// still has them all: what syncing from the cluster is compared with in step 1b.
+	let bootnode = cluster.validator.multiaddr();
+	let keeper = cluster.start_full_node("keeper", 8, ["--bootnodes", bootnode.as_str()]);
+	for _ in 0..MEMBERS {
+		cluster.add_member();
+	}
 	let r = cluster.r;
 	assert_eq!(r, 3, "the production replication factor");
 
@@ -162,17 +185,36 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 
 	// Any full node answers for blocks it pruned: a plain node (no archive key, no worker)
 	// keeping only the last 64 bodies forwards queries for older ones to the cluster.
-	let plain = cluster.start_pruned_full_node("plain", 7);
+	// It serves RPC as a public node would (`--rpc-methods safe`): the archive's queries, not
+	// the operator's listing.
+	let bootnode = cluster.validator.multiaddr();
+	let plain =
+		cluster.start_full_node("plain", 7, ["--blocks-pruning", "64", "--rpc-methods", "safe", "--bootnodes", bootnode.as_str()]);
 	wait_for("the plain node to sync and prune block #5's body", CLUSTER_TIMEOUT, &[&plain], || {
 		plain.finalized_number() >= BLOCKS && plain.rpc.call("chain_getBlock", json!([hashes[&5]])) == Ok(Value::Null)
 	});
 	let answer = plain.rpc.call("cinearchive_block", json!([5])).expect("cinearchive_block");
 	assert_eq!(answer["hash"].as_str(), Some(hashes[&5].as_str()), "the plain node on block #5: {answer}");
 	assert!(answer["forwardedFrom"].is_u64(), "the plain node forwards block #5: {answer}");
+	assert!(plain.rpc.call("cinearchive_held", json!([0, 10])).is_err(), "cinearchive_held is unsafe: refused by a public node");
 	let first = finalized_extrinsics[0];
 	let answer = plain.rpc.call("cinearchive_extrinsic", json!([first])).expect("cinearchive_extrinsic");
 	assert!(answer["blockNumber"].is_u64() && answer["forwardedFrom"].is_u64(), "the plain node on {first}: {answer}");
 	drop(plain);
+
+	// 1b. Sync from the cluster: no node's database keeps block #5's body any more (the
+	//     validator and the members prune to 64 blocks), yet a new node started with full sync
+	//     re-executes the chain from genesis, its peers taking the old bodies from the archive.
+	//     The same sync from the keeper (which kept every body) is the yardstick.
+	assert_eq!(cluster.validator.rpc.call("chain_getBlock", json!([hashes[&5]])), Ok(Value::Null), "the validator pruned #5");
+	let answer = cluster.validator.rpc.call("cinearchive_block", json!([5])).expect("cinearchive_block");
+	assert_eq!(answer["hash"].as_str(), Some(hashes[&5].as_str()), "the validator on block #5: {answer}");
+	assert!(answer["forwardedFrom"].is_u64(), "the validator forwards block #5 to the cluster: {answer}");
+	let target = cluster.validator.finalized_number();
+	let from_cluster = cluster.sync_new_node("sync-from-cluster", 9, &cluster.multiaddrs(), target, SYNC_TIMEOUT);
+	let from_keeper = cluster.sync_new_node("sync-from-keeper", 10, &[keeper.multiaddr()], target, SYNC_TIMEOUT);
+	eprintln!("full sync of {target} blocks: {from_cluster:?} from the pruned validator and the cluster, {from_keeper:?} from a node keeping every body");
+	drop(keeper);
 
 	// 2. kill -9 of a member.
 	let at_kill = cluster.validator.finalized_number();

@@ -10,6 +10,10 @@
 //!   archive node keeps), and both nodes' whole data directories;
 //! - query latency of `cinearchive_block` for blocks a member holds (local) and blocks it must
 //!   forward, median and p99;
+//! - a member's resident memory while 100 clients call `cinearchive_status` at once, again and
+//!   again (it must not grow with the chain: no call copies chain-length data);
+//! - a new node's full sync (executing every block from genesis) from the pruned validator and
+//!   the members, against the same sync from a node that kept every body;
 //! - after `kill -9` of a member: seconds to its offline mark, and to R copies of every block.
 
 use std::{
@@ -41,6 +45,16 @@ fn dir_bytes(path: &Path) -> u64 {
 		.sum()
 }
 
+/// Resident memory of process `pid`, KiB (0 if it is gone).
+fn rss_kib(pid: u32) -> u64 {
+	let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+	status
+		.lines()
+		.find_map(|line| line.strip_prefix("VmRSS:"))
+		.and_then(|kib| kib.trim().trim_end_matches("kB").trim().parse().ok())
+		.unwrap_or(0)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
 	sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
@@ -51,7 +65,14 @@ fn main() {
 	let members = arg("--members", 5) as usize;
 	let dir = tempfile::tempdir().expect("temp dir");
 	let start = Instant::now();
-	let mut cluster = Cluster::start(dir.path(), members, slot_ms);
+	let mut cluster = Cluster::start(dir.path(), 0, slot_ms);
+	// Keeps every body (started while the validator still has them all): the yardstick for
+	// syncing from the cluster.
+	let bootnode = cluster.validator.multiaddr();
+	let keeper = cluster.start_full_node("keeper", 8, ["--bootnodes", bootnode.as_str()]);
+	for _ in 0..members {
+		cluster.add_member();
+	}
 	println!("bench-archive: {members} members, R = {}, {blocks} blocks, {slot_ms} ms slots", cluster.r);
 	let sent = cluster.load_until(blocks + 3);
 	println!("chain built: {} extrinsics, #{} finalized, {:.0} s", sent.len(), blocks + 3, start.elapsed().as_secs_f64());
@@ -75,10 +96,61 @@ fn main() {
 		);
 	}
 	println!(
-		"  data directories: validator (archive of all bodies) {} bytes; member 0 (pruned bodies + its share) {} bytes",
-		dir_bytes(&dir.path().join("validator")),
-		dir_bytes(&dir.path().join("archive0"))
+		"  data directories: a node keeping every body {} bytes; member 0 (64 bodies + its share) {} bytes; validator (64 bodies) {} bytes",
+		dir_bytes(&dir.path().join("keeper")),
+		dir_bytes(&dir.path().join("archive0")),
+		dir_bytes(&dir.path().join("validator"))
 	);
+
+	// Memory of a member answering many status calls at once.
+	let member = &cluster.members[0].node;
+	let pid = member.pid().expect("member 0 runs");
+	let before = rss_kib(pid);
+	let peak = std::sync::atomic::AtomicU64::new(before);
+	let calls = std::sync::atomic::AtomicU64::new(0);
+	let done = std::sync::atomic::AtomicBool::new(false);
+	let started = Instant::now();
+	std::thread::scope(|scope| {
+		scope.spawn(|| {
+			while !done.load(std::sync::atomic::Ordering::Relaxed) {
+				peak.fetch_max(rss_kib(pid), std::sync::atomic::Ordering::Relaxed);
+				std::thread::sleep(Duration::from_millis(20));
+			}
+		});
+		let clients: Vec<_> = (0..100)
+			.map(|_| {
+				scope.spawn(|| {
+					for _ in 0..50 {
+						status(member).expect("status");
+						calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+					}
+				})
+			})
+			.collect();
+		for client in clients {
+			client.join().expect("a client");
+		}
+		done.store(true, std::sync::atomic::Ordering::Relaxed);
+	});
+	println!(
+		"rpc memory: member 0 resident {before} KiB before, at most {} KiB while 100 clients made {} cinearchive_status calls ({:.1} s), {} KiB after",
+		peak.into_inner(),
+		calls.into_inner(),
+		started.elapsed().as_secs_f64(),
+		rss_kib(pid)
+	);
+
+	// A new node's full sync.
+	let target = cluster.validator.finalized_number();
+	let timeout = Duration::from_secs(1200);
+	let from_cluster = cluster.sync_new_node("sync-from-cluster", 9, &cluster.multiaddrs(), target, timeout);
+	let from_keeper = cluster.sync_new_node("sync-from-keeper", 10, &[keeper.multiaddr()], target, timeout);
+	println!(
+		"full sync of {target} blocks (every block executed): {:.1} s from the pruned validator and the cluster, {:.1} s from a node keeping every body",
+		from_cluster.as_secs_f64(),
+		from_keeper.as_secs_f64()
+	);
+	drop(keeper);
 
 	// Query latency, as a client on loopback sees it.
 	let member = &cluster.members[0].node;
