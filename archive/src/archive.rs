@@ -37,6 +37,10 @@ pub const SUSPECT_FOR: Duration = Duration::from_secs(600);
 /// cluster's members (`MaxClusterSize`), so this bounds the requests any caller can make this
 /// node send.
 pub const MAX_FORWARDS: usize = 16;
+/// Rounds of asking the members that did not answer, for one forwarded block.
+const FETCH_ROUNDS: usize = 2;
+/// The pause before asking again.
+const RETRY_AFTER: Duration = Duration::from_millis(500);
 /// Most `cinearchive_prove` answers computed at once (each reads up to 128 blocks from disk).
 pub const MAX_PROOFS: usize = 2;
 
@@ -295,24 +299,38 @@ where
 		block::check(&bytes, &hash).ok().map(|_| bytes)
 	}
 
-	/// Block `number` from the other members (holders first); the first copy that checks.
+	/// Block `number` from the other members (holders first); the first copy that checks. A
+	/// member that could not be reached or did not answer in time gets a second try after a
+	/// moment (members busy copying blocks after a death answer late): a query is not lost to
+	/// one slow answer.
 	pub async fn fetch_block(&self, number: u32, hash: H256) -> Option<(Vec<u8>, NodeId)> {
 		let _turn = self.forwards.acquire().await.ok()?;
 		let view = self.forwarding_view()?;
-		for node in view.sources(&hash) {
-			let Some(address) = view.address(node) else { continue };
-			let answer = match self.peers.at(&address) {
-				Ok(peer) => peer.block(BlockRef::Hash(hash), Some(true)).await,
-				Err(e) => Err(e),
-			};
-			match answer {
-				Ok(Some(found)) => match block::check(&found.block, &hash) {
-					Ok(_) => return Some((found.block.0, node)),
-					Err(why) => log::warn!(target: "archive", "node {node} sent a bad copy of #{number}: {why}"),
-				},
-				Ok(None) => {},
-				Err(e) => log::debug!(target: "archive", "node {node} ({address}) on #{number}: {e}"),
+		let mut ask = view.sources(&hash);
+		for round in 0..FETCH_ROUNDS {
+			if round > 0 {
+				tokio::time::sleep(RETRY_AFTER).await;
 			}
+			let mut unreached = Vec::new();
+			for node in ask {
+				let Some(address) = view.address(node) else { continue };
+				let answer = match self.peers.at(&address) {
+					Ok(peer) => peer.block(BlockRef::Hash(hash), Some(true)).await,
+					Err(e) => Err(e),
+				};
+				match answer {
+					Ok(Some(found)) => match block::check(&found.block, &hash) {
+						Ok(_) => return Some((found.block.0, node)),
+						Err(why) => log::warn!(target: "archive", "node {node} sent a bad copy of #{number}: {why}"),
+					},
+					Ok(None) => {},
+					Err(e) => {
+						log::debug!(target: "archive", "node {node} ({address}) on #{number}: {e}");
+						unreached.push(node);
+					},
+				}
+			}
+			ask = unreached;
 		}
 		None
 	}

@@ -142,25 +142,28 @@ impl ArchiveStore {
 		self.changed.insert(number);
 	}
 
-	/// Stores block `number` with hash `hash`, after checking `bytes` are that block.
+	/// Stores block `number` with hash `hash`, after checking `bytes` are that block: its file
+	/// written ([`write`]), then taken into the store ([`Self::insert`]).
 	pub fn put(&mut self, number: u32, hash: H256, bytes: &[u8]) -> Result<(), PutError> {
-		let block = block::check(bytes, &hash).map_err(PutError::Bad)?;
-		if block.header.number != number {
-			return Err(PutError::Bad(BadBlock::WrongNumber { found: block.header.number }));
-		}
-		if let Some(old) = self.held.get(&number).copied() {
-			if old.hash != hash {
-				self.remove(number)?;
-			}
-		}
-		let path = self.path(number, &hash);
-		let temporary = path.with_extension("tmp");
-		let mut file = fs::File::create(&temporary)?;
-		file.write_all(bytes)?;
-		file.sync_all()?;
-		fs::rename(&temporary, &path)?;
-		self.index(number, hash, bytes.len() as u64, &block);
+		let written = write(&self.dir, number, hash, bytes)?;
+		self.insert(written)?;
 		Ok(())
+	}
+
+	/// Takes a block whose file [`write`] wrote into the store, in place of any other block held
+	/// under its number.
+	pub fn insert(&mut self, written: Written) -> io::Result<()> {
+		let Written { number, hash, bytes, block } = written;
+		if self.held.get(&number).is_some_and(|old| old.hash != hash) {
+			self.remove(number)?;
+		}
+		self.index(number, hash, bytes, &block);
+		Ok(())
+	}
+
+	/// The directory the store keeps its files in: what [`write`] is given.
+	pub fn dir(&self) -> &Path {
+		&self.dir
 	}
 
 	/// The bytes of block `number` as stored, unchecked (see [`Self::read_checked`]).
@@ -300,6 +303,36 @@ pub fn check_files(slice: &[ScrubItem]) -> Vec<Damaged> {
 			Some(Damaged { number: item.number, hash: item.hash, why })
 		})
 		.collect()
+}
+
+/// A block whose file is written and synced, to be taken into the store
+/// ([`ArchiveStore::insert`]).
+pub struct Written {
+	number: u32,
+	hash: H256,
+	bytes: u64,
+	block: Block,
+}
+
+/// Writes block `number` with hash `hash` to its file in the store at `dir`, after checking
+/// `bytes` are that block: to a temporary file of its own, synced, then renamed, so a crash
+/// leaves the whole block or none of it. The slow part of storing a block (the sync), done
+/// without the store's lock: queries are not kept waiting behind it.
+pub fn write(dir: &Path, number: u32, hash: H256, bytes: &[u8]) -> Result<Written, PutError> {
+	static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+	let block = block::check(bytes, &hash).map_err(PutError::Bad)?;
+	if block.header.number != number {
+		return Err(PutError::Bad(BadBlock::WrongNumber { found: block.header.number }));
+	}
+	let path = dir.join("blocks").join(file_name(number, &hash));
+	// Two writes of one block at once must not share a temporary file.
+	let unique = WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+	let temporary = path.with_extension(format!("{unique}.tmp"));
+	let mut file = fs::File::create(&temporary)?;
+	file.write_all(bytes)?;
+	file.sync_all()?;
+	fs::rename(&temporary, &path)?;
+	Ok(Written { number, hash, bytes: bytes.len() as u64, block })
 }
 
 /// Why a block was not stored.

@@ -217,7 +217,21 @@ where
 			},
 		},
 	};
-	match archive.store().put(number, hash, &bytes) {
+	// Written and synced off the async threads and outside the store's lock; only the indexing
+	// takes the lock.
+	let dir = archive.store().dir().to_path_buf();
+	let written = match tokio::task::spawn_blocking(move || store::write(&dir, number, hash, &bytes)).await {
+		Ok(Ok(written)) => written,
+		Ok(Err(e)) => {
+			log::warn!(target: "archive", "block #{number} not stored: {e}");
+			return false;
+		},
+		Err(e) => {
+			log::warn!(target: "archive", "block #{number} not stored: {e}");
+			return false;
+		},
+	};
+	match archive.store().insert(written) {
 		Ok(()) => true,
 		Err(e) => {
 			log::warn!(target: "archive", "block #{number} not stored: {e}");
