@@ -143,11 +143,10 @@ where
 		self.keystore.sr25519_public_keys(KEY_TYPE).first().map(|public| AccountId::from(*public))
 	}
 
-	/// This node's cluster as the chain describes it at the finalized block (runtime API reads,
+	/// This node's cluster as the chain describes it at block `at` (runtime API reads,
 	/// nothing that grows with the chain). A node that is not a member (or is offline) sees
 	/// cluster 0, so it can still answer queries by forwarding.
-	fn read_view(&self) -> Result<ClusterView, String> {
-		let at = self.client.info().finalized_hash;
+	fn read_view(&self, at: H256) -> Result<ClusterView, String> {
 		let api = self.client.runtime_api();
 		let assignment = match self.archive_key() {
 			Some(key) => api.assignment(at, key).map_err(|e| e.to_string())?,
@@ -172,7 +171,7 @@ where
 	/// Reads this node's cluster (see [`Self::read_view`]) and extends the list of finalized
 	/// hashes; returns the view. The worker calls it on every pass.
 	pub fn refresh(&self) -> Result<ClusterView, String> {
-		let view = self.read_view()?;
+		let view = self.read_view(self.client.info().finalized_hash)?;
 		let finalized = self.client.info().finalized_number;
 		// The first view, or a change of online members, starts a new settled range for audits.
 		let changed = lock(&self.view)
@@ -257,7 +256,7 @@ where
 			}
 		}
 		let view = self
-			.read_view()
+			.read_view(at)
 			.map_err(|e| log::debug!(target: "archive", "cannot read the cluster to forward a query: {e}"))
 			.ok()?;
 		*lock(&self.read_views) = Some((at, view.clone()));

@@ -50,8 +50,9 @@ pub const FETCHES_PER_PASS: usize = 256;
 /// How often the scrub checks a slice of the store: at most [`SCRUB_SLICE_BLOCKS`] blocks or
 /// [`SCRUB_SLICE_BYTES`] (at least one block) every 2 s, i.e. 16 blocks/s and 4 MiB/s at most.
 /// Checking costs about 13 µs of CPU a 2 KB block once read (`bench-planner`), so the bound is
-/// the disk: 16 reads a second is a few percent of a solid-state disk and about a sixth of a
-/// spinning disk's random reads, left over for queries and fetches. A cycle over a store of
+/// the disk: 16 reads a second is, by the usual figures (not measured here: some thousands of
+/// random reads a second for a solid-state disk, about a hundred for a spinning one), a few
+/// percent of the one and a sixth of the other, the rest left for queries and fetches. A cycle over a store of
 /// 1,000,000 blocks then takes about 17 hours, 6.5 hours for a member's 3/8 share of such a
 /// chain, so a silently damaged copy is found within a day and a second fault on the same block
 /// has that long to strike before R = 3 is back.
@@ -220,18 +221,11 @@ where
 	// Written and synced off the async threads and outside the store's lock; only the indexing
 	// takes the lock.
 	let dir = archive.store().dir().to_path_buf();
-	let written = match tokio::task::spawn_blocking(move || store::write(&dir, number, hash, &bytes)).await {
-		Ok(Ok(written)) => written,
-		Ok(Err(e)) => {
-			log::warn!(target: "archive", "block #{number} not stored: {e}");
-			return false;
-		},
-		Err(e) => {
-			log::warn!(target: "archive", "block #{number} not stored: {e}");
-			return false;
-		},
-	};
-	match archive.store().insert(written) {
+	let written = tokio::task::spawn_blocking(move || store::write(&dir, number, hash, &bytes))
+		.await
+		.map_err(|e| e.to_string())
+		.and_then(|written| written.map_err(|e| e.to_string()));
+	match written.and_then(|written| archive.store().insert(written).map_err(|e| e.to_string())) {
 		Ok(()) => true,
 		Err(e) => {
 			log::warn!(target: "archive", "block #{number} not stored: {e}");
