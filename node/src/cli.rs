@@ -83,6 +83,10 @@ pub enum Subcommand {
 	/// Database metadata: best, finalized and genesis block.
 	ChainInfo(sc_cli::ChainInfoCmd),
 
+	/// Print the archive key's proof for `archive.registerNode` (signed in the keystore, for
+	/// the `--operator` account and this chain), for each archive key in the keystore.
+	ArchiveRegistration(crate::archive_registration::ArchiveRegistrationCmd),
+
 	/// Benchmark the runtime's pallets or this machine (built with
 	/// `--features runtime-benchmarks`).
 	#[cfg(feature = "runtime-benchmarks")]

@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+mod archive_registration;
 mod chain_spec;
 mod cli;
 mod command;

@@ -4,6 +4,8 @@
 //! - [`Role`], [`Permissions`]: who may act where; implemented by the supervisors pallet and
 //!   called by the devices and screenings pallets, so that roles are enforced, not just stored.
 //! - [`DeviceId`], [`Devices`]: what the screenings pallet needs to know about a device.
+//! - `BenchmarkKeys` (with `runtime-benchmarks`): real key pairs and signatures for the
+//!   benchmarks of pallets that check signatures (device keys, archive keys).
 
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
@@ -345,4 +347,14 @@ mod tests {
 		assert!(!limited(&["CN BJ"], &[]).is_valid(), "spaces are not allowed");
 		assert!(!is_valid_region(b"CN-\xe4"), "non-ASCII is not allowed");
 	}
+}
+
+/// Key pairs and signatures for benchmarks that need real signatures the runtime's signature
+/// type verifies (a device's key, an archive node's key).
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkKeys<AccountId, Signature> {
+	/// A fresh key pair; its public key as an account.
+	fn new_key() -> AccountId;
+	/// The signature of `key` (made by [`Self::new_key`]) over `payload`.
+	fn sign(key: &AccountId, payload: &[u8]) -> Signature;
 }

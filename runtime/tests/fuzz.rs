@@ -499,13 +499,20 @@ impl Fuzzer {
 				} else if self.rng.chance(60) {
 					let operator = self.who_of(&[Kind::Funded, Kind::Stranger]);
 					let key = self.who_of(&[Kind::ArchiveKey]);
+					// Mostly the key's own proof for this operator; else another key's, or one
+					// made for another operator.
+					let signer = if self.rng.chance(90) { key } else { self.who_of(&[Kind::ArchiveKey]) };
+					let for_operator = if self.rng.chance(90) { operator } else { self.any_signer() };
 					let key = self.actors[key].account.clone();
+					let payload = pallet_archive::Pallet::<Runtime>::key_payload(&self.actors[for_operator].account, &key);
+					let proof = MultiSignature::Sr25519(self.actors[signer].pair.sign(&payload));
 					let address = BoundedVec::truncate_from(if self.rng.chance(90) { b"http://10.0.0.1:9944".to_vec() } else { vec![] });
 					let call = Archive::register_node {
 						key,
 						peer_id: BoundedVec::truncate_from(b"12D3KooWfuzz".to_vec()),
 						address,
 						zone: self.rng.below(4) as u16,
+						proof,
 					};
 					(operator, RuntimeCall::Archive(call))
 				} else if self.rng.chance(80) {

@@ -17,8 +17,13 @@ use subxt_signer::{
 	SecretUri,
 };
 
+use subxt::utils::AccountId32;
+
 use crate::{
-	chain::{cinechain, connect, submit, Client, Config},
+	chain::{
+		cinechain::{self, runtime_types::sp_runtime::MultiSignature},
+		connect, submit, Client, Config,
+	},
 	records::bounded,
 	run_node_command, wait_for, Node, NodeConfig,
 };
@@ -26,14 +31,52 @@ use crate::{
 /// The `dev` chain spec, raw, with slots of `slot_ms` milliseconds (the runtime reads the slot
 /// duration from genesis storage, key `twox128(":SlotDuration:")`).
 pub fn chain_spec_with_slot(dir: &Path, slot_ms: u64) -> PathBuf {
+	chain_spec_with(dir, &[(":SlotDuration:", slot_ms.encode())])
+}
+
+/// The `dev` chain spec, raw, written to `dir`, with the runtime parameters `params` (each a
+/// storage parameter's name, such as `:ArchiveOfflineRemoval:`, and its SCALE-encoded value)
+/// set in its genesis.
+pub fn chain_spec_with(dir: &Path, params: &[(&str, Vec<u8>)]) -> PathBuf {
 	let mut spec: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", "dev", "--raw"]))
 		.expect("build-spec prints JSON");
-	let key = format!("0x{}", hex(&sp_crypto_hashing::twox_128(b":SlotDuration:")));
-	spec["genesis"]["raw"]["top"][key] = Value::String(format!("0x{}", hex(&slot_ms.to_le_bytes())));
+	for (name, value) in params {
+		let key = format!("0x{}", hex(&sp_crypto_hashing::twox_128(name.as_bytes())));
+		spec["genesis"]["raw"]["top"][key] = Value::String(format!("0x{}", hex(value)));
+	}
 	let path = dir.join("chain-spec.json");
 	std::fs::create_dir_all(dir).expect("create the cluster's directory");
 	std::fs::write(&path, spec.to_string()).expect("write the chain spec");
 	path
+}
+
+/// The proof that archive key `key`, in the keystore under `base`, is `operator`'s on the chain
+/// of `spec`, as `cinechain-node archive-registration` prints it.
+pub fn registration_proof(spec: &Path, base: &Path, operator: &AccountId32, key: &AccountId32) -> MultiSignature {
+	let out = run_node_command(&[
+		"archive-registration",
+		"--chain",
+		spec.to_str().expect("utf-8 path"),
+		"--base-path",
+		base.to_str().expect("utf-8 path"),
+		"--operator",
+		&operator.to_string(),
+	]);
+	let answer: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("archive-registration prints JSON ({e}): {out}"));
+	let entry = answer["keys"]
+		.as_array()
+		.and_then(|keys| keys.iter().find(|k| k["key"].as_str().and_then(|k| AccountId32::from_str(k).ok()).as_ref() == Some(key)))
+		.unwrap_or_else(|| panic!("archive-registration names key {key}: {out}"));
+	let signature = decode_hex(entry["proof"]["Sr25519"].as_str().expect("an sr25519 proof"));
+	MultiSignature::Sr25519(signature.try_into().expect("64 bytes"))
+}
+
+/// The proof that archive key `key` is `operator`'s on `client`'s chain, signed here (for keys
+/// that live only in a test, like a flood's).
+pub fn sign_registration(client: &Client, operator: &AccountId32, key: &Keypair) -> MultiSignature {
+	let key_account: AccountId32 = key.public_key().into();
+	let payload = pallet_archive::key_payload(&client.genesis_hash(), operator, &key_account);
+	MultiSignature::Sr25519(key.sign(&payload).0)
 }
 
 /// `bytes` as lower-case hex, without a prefix.
@@ -116,7 +159,7 @@ impl Cluster {
 			]),
 			&base,
 		);
-		let id = self.register(n, n + 1, &format!("http://127.0.0.1:{}", node.rpc.port));
+		let id = self.register(&base, n, n + 1, &format!("http://127.0.0.1:{}", node.rpc.port));
 		self.members.push(Member { node, id, dead: false });
 		let member = &self.members[n];
 		wait_for(&format!("{name} to see itself online in its cluster"), Duration::from_secs(120), &[&member.node], || {
@@ -143,7 +186,7 @@ impl Cluster {
 			]),
 			&base,
 		);
-		let id = self.register(key, key, address);
+		let id = self.register(&base, key, key, address);
 		wait_for(&format!("the members to see {name} online"), Duration::from_secs(120), &self.nodes(), || {
 			self.alive().all(|m| {
 				status(&m.node).is_some_and(|s| {
@@ -165,15 +208,19 @@ impl Cluster {
 		spec
 	}
 
-	/// Registers archive key `//Archive{key}` with peer id `NODE_KEYS[node_key]`, serving at
-	/// `address`, in zone `key` (Alice its operator); returns its registry number.
-	fn register(&self, key: usize, node_key: usize, address: &str) -> u32 {
+	/// Registers archive key `//Archive{key}`, kept in the keystore under `base`, with peer id
+	/// `NODE_KEYS[node_key]`, serving at `address`, in zone `key` (Alice its operator, with the
+	/// proof `cinechain-node archive-registration` makes from that keystore); returns its
+	/// registry number.
+	fn register(&self, base: &Path, key: usize, node_key: usize, address: &str) -> u32 {
 		let archive_key: subxt::utils::AccountId32 = archive_key(key).public_key().into();
+		let proof = registration_proof(&self.spec, base, &dev::alice().public_key().into(), &archive_key);
 		let register = cinechain::transactions().archive().register_node(
 			archive_key,
 			bounded(crate::peer_id(crate::NODE_KEYS[node_key]).as_bytes()),
 			bounded(address.as_bytes()),
 			key as u16,
+			proof,
 		);
 		let outcome = self.rt.block_on(submit(&self.client, &register, &dev::alice()));
 		let events = outcome.events();

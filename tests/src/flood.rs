@@ -65,6 +65,27 @@ pub async fn send<Call: subxt::transactions::Payload>(
 	at.transactions().sign_and_submit(call, signer, params.build()).await.map(|_| ()).map_err(|e| e.to_string())
 }
 
+/// Submits `calls`, all signed by `signer`, with consecutive nonces from `first_nonce`, without
+/// waiting for them; one look at the chain for all (so that hundreds go out in seconds, faster
+/// than blocks take them). Fails with the first the pool refuses.
+pub async fn send_all<Call: subxt::transactions::Payload>(
+	client: &Client,
+	calls: &[Call],
+	signer: &Keypair,
+	first_nonce: u64,
+) -> Result<(), String> {
+	let at = client.at_current_block().await.map_err(|e| e.to_string())?;
+	let mut transactions = at.transactions();
+	for (i, call) in calls.iter().enumerate() {
+		let params = DefaultExtrinsicParamsBuilder::<Config>::new().nonce(first_nonce + i as u64).build();
+		transactions
+			.sign_and_submit(call, signer, params)
+			.await
+			.map_err(|e| format!("transaction {i} of {}: {e}", calls.len()))?;
+	}
+	Ok(())
+}
+
 /// How many transactions the node's pool holds.
 pub fn pool_len(node: &Node) -> usize {
 	node.rpc.call("author_pendingExtrinsics", json!([])).expect("pending").as_array().map_or(0, Vec::len)
@@ -75,17 +96,18 @@ pub fn pool_len(node: &Node) -> usize {
 /// name a registered cinema.
 pub async fn register_flood_cinemas(client: &Client, node: &Node, count: u32) {
 	let alice = dev::alice();
-	let first = nonce_of(&node.rpc, &alice);
-	for i in 0..count {
-		let register = RuntimeCall::Cinemas(CinemasCall::register_cinema {
-			cinema: FIRST_FLOOD_CINEMA + i,
-			region: bounded(b"CN-BJ"),
-			name: bounded(format!("Flood {i}").as_bytes()),
-			location: None,
-		});
-		send(client, &cinechain::transactions().sudo().sudo(register), &alice, Some(first + i as u64))
-			.await
-			.expect("the pool takes the admin's registrations");
-	}
+	let registrations: Vec<_> = (0..count)
+		.map(|i| {
+			cinechain::transactions().sudo().sudo(RuntimeCall::Cinemas(CinemasCall::register_cinema {
+				cinema: FIRST_FLOOD_CINEMA + i,
+				region: bounded(b"CN-BJ"),
+				name: bounded(format!("Flood {i}").as_bytes()),
+				location: None,
+			}))
+		})
+		.collect();
+	send_all(client, &registrations, &alice, nonce_of(&node.rpc, &alice))
+		.await
+		.expect("the pool takes the admin's registrations");
 	wait_for("the flood's cinemas to be registered", Duration::from_secs(300), &[node], || pool_len(node) == 0);
 }

@@ -4,18 +4,33 @@
 
 use super::*;
 use alloc::vec::Vec;
+use cinechain_primitives::BenchmarkKeys;
 use frame_benchmarking::v2::*;
 use frame_support::{
 	dispatch::{DispatchInfo, PostDispatchInfo},
-	traits::{EnsureOrigin, Get, IsSubType},
+	traits::{fungible::Mutate, EnsureOrigin, Get, IsSubType},
 };
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use sp_runtime::traits::{
 	AsSystemOriginSigner, AsTransactionAuthorizedOrigin, DispatchTransaction, Dispatchable, Saturating, Zero,
 };
 
-fn archive_key<T: Config>(i: u32) -> T::AccountId {
-	account("archive-key", i, 0)
+/// A fresh archive key and its proof of possession for `operator`.
+fn archive_key<T: Config>(operator: &T::AccountId) -> (T::AccountId, T::KeySignature) {
+	let key = T::BenchmarkHelper::new_key();
+	let proof = T::BenchmarkHelper::sign(&key, &Pallet::<T>::key_payload(operator, &key));
+	(key, proof)
+}
+
+/// The registering origin, its account funded for `nodes` deposits.
+fn funded_operator<T: Config>(nodes: u32) -> Result<(T::RuntimeOrigin, T::AccountId), BenchmarkError> {
+	let origin = T::RegisterOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+	let operator = T::RegisterOrigin::ensure_origin(origin.clone()).map_err(|_| BenchmarkError::Weightless)?;
+	let funds = T::Deposit::get()
+		.saturating_mul(nodes.saturating_add(1).into())
+		.saturating_add(T::Currency::minimum_balance().saturating_mul(10u32.into()));
+	T::Currency::set_balance(&operator, funds);
+	Ok((origin, operator))
 }
 
 fn text(prefix: &str, i: u32) -> BoundedVec<u8, ConstU32<MAX_ADDRESS_LEN>> {
@@ -26,16 +41,18 @@ fn peer(i: u32) -> PeerId {
 	BoundedVec::truncate_from(alloc::format!("12D3KooW{i:0>44}").into_bytes())
 }
 
-/// Registers `n` nodes; returns their numbers and the operator.
-fn register<T: Config>(n: u32) -> Result<(Vec<NodeId>, T::RuntimeOrigin), BenchmarkError> {
-	let origin = T::RegisterOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+/// Registers `n` nodes, and funds the operator for one more; returns the nodes' numbers, the
+/// operator's origin and its account.
+fn register<T: Config>(n: u32) -> Result<(Vec<NodeId>, T::RuntimeOrigin, T::AccountId), BenchmarkError> {
+	let (origin, operator) = funded_operator::<T>(n + 1)?;
 	let mut nodes = Vec::new();
 	for i in 0..n {
-		Pallet::<T>::register_node(origin.clone(), archive_key::<T>(i), peer(i), text("http://10.0.0.1:", i), (i % 7) as u16)
+		let (key, proof) = archive_key::<T>(&operator);
+		Pallet::<T>::register_node(origin.clone(), key, peer(i), text("http://10.0.0.1:", i), (i % 7) as u16, proof)
 			.map_err(|_| BenchmarkError::Stop("registration failed"))?;
 		nodes.push(NextNodeId::<T>::get() - 1);
 	}
-	Ok((nodes, origin))
+	Ok((nodes, origin, operator))
 }
 
 /// Moves the chain past every node's silence limit.
@@ -59,18 +76,20 @@ mod benchmarks {
 	#[benchmark]
 	fn register_node() -> Result<(), BenchmarkError> {
 		let existing = T::MaxNodes::get() - 1;
-		let (_, origin) = register::<T>(existing)?;
+		let (_, origin, operator) = register::<T>(existing)?;
+		let (key, proof) = archive_key::<T>(&operator);
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, archive_key::<T>(existing), peer(existing), text("http://10.0.0.2:", 0), 3);
+		_(origin as T::RuntimeOrigin, key, peer(existing), text("http://10.0.0.2:", 0), 3, proof);
 
 		assert_eq!(Nodes::<T>::count(), existing + 1);
+		assert_eq!(Deposits::<T>::get(existing), Some(T::Deposit::get()));
 		Ok(())
 	}
 
 	#[benchmark]
 	fn heartbeat() -> Result<(), BenchmarkError> {
-		let (nodes, _) = register::<T>(T::MaxNodes::get())?;
+		let (nodes, _, _) = register::<T>(T::MaxNodes::get())?;
 		// The worst heartbeat: from a node dropped while offline, which must rejoin a cluster
 		// (every other cluster full, so every cluster is read).
 		let node = *nodes.last().expect("at least one node");
@@ -95,7 +114,7 @@ mod benchmarks {
 	/// The common heartbeat: an online member of a cluster.
 	#[benchmark]
 	fn heartbeat_in_cluster() -> Result<(), BenchmarkError> {
-		let (nodes, _) = register::<T>(T::MaxNodes::get())?;
+		let (nodes, _, _) = register::<T>(T::MaxNodes::get())?;
 		let node = *nodes.last().expect("at least one node");
 		let key = Nodes::<T>::get(node).expect("registered").key;
 		silence_all::<T>();
@@ -111,8 +130,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn leave() -> Result<(), BenchmarkError> {
-		let (nodes, origin) = register::<T>(T::MaxClusterSize::get())?;
-		let operator = T::RegisterOrigin::ensure_origin(origin).map_err(|_| BenchmarkError::Weightless)?;
+		let (nodes, _, operator) = register::<T>(T::MaxClusterSize::get())?;
 		let node = nodes[0];
 
 		#[extrinsic_call]
@@ -160,7 +178,7 @@ mod benchmarks {
 	/// heartbeat, and the interval's tag.
 	#[benchmark]
 	fn check_heartbeat() -> Result<(), BenchmarkError> {
-		let (nodes, _) = register::<T>(T::MaxNodes::get())?;
+		let (nodes, _, _) = register::<T>(T::MaxNodes::get())?;
 		let node = *nodes.last().expect("at least one node");
 		let key = Nodes::<T>::get(node).expect("registered").key;
 		silence_all::<T>();
@@ -181,7 +199,7 @@ mod benchmarks {
 	/// reporter's last report, and the two writes.
 	#[benchmark]
 	fn report_unproven() -> Result<(), BenchmarkError> {
-		let (nodes, _) = register::<T>(T::MaxNodes::get())?;
+		let (nodes, _, _) = register::<T>(T::MaxNodes::get())?;
 		let (reporter, node) = (nodes[0], nodes[1]);
 		let key = Nodes::<T>::get(reporter).expect("registered").key;
 		let now = silence_all::<T>();
@@ -198,7 +216,7 @@ mod benchmarks {
 	/// [`CheckHeartbeat`] on a feeless report: the key's node, the call's checks and the tag.
 	#[benchmark]
 	fn check_report() -> Result<(), BenchmarkError> {
-		let (nodes, _) = register::<T>(T::MaxNodes::get())?;
+		let (nodes, _, _) = register::<T>(T::MaxNodes::get())?;
 		let (reporter, node) = (nodes[0], nodes[1]);
 		let key = Nodes::<T>::get(reporter).expect("registered").key;
 		let now = silence_all::<T>();

@@ -8,6 +8,12 @@
 //! address, zone), clusters formed by rule, liveness from heartbeats, and the holder rule
 //! ([`holders`]) every node evaluates the same way.
 //!
+//! - **Registration.** An operator registers a node with a proof that it holds the archive key
+//!   (the key's signature over [`Pallet::key_payload`]: this chain, the operator and the key), so
+//!   nobody can register someone else's key under their own account. A [`Config::Deposit`] is
+//!   held from the operator while the node is registered: returned when the node leaves or is
+//!   removed for being offline, taken when the admin origin removes it. With `MaxNodes` places,
+//!   filling the registry costs `MaxNodes` deposits, held for at least `OfflineRemoval`.
 //! - **Clusters by rule.** A node that registers (or returns after being dropped) joins the
 //!   lowest-numbered cluster with room (at most [`Config::MaxClusterSize`] members), or opens a
 //!   new one. Its member number is its position in the cluster's member list, fixed by the chain.
@@ -61,8 +67,18 @@ pub use pallet::*;
 pub use weights::WeightInfo;
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::ConstU32, BoundedVec};
+use frame_support::{
+	pallet_prelude::ConstU32,
+	traits::fungible::{Inspect, Mutate, MutateHold},
+	BoundedVec,
+};
 use scale_info::TypeInfo;
+
+/// What an archive key signs to prove it is its operator's (see [`Pallet::key_payload`]).
+pub const KEY_CONTEXT: &[u8] = b"cinechain/archive-key/v1";
+
+/// An amount of the currency deposits are held in.
+pub type BalanceOf<T> = <<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
 
 /// A cluster's number.
 pub type ClusterId = u32;
@@ -113,6 +129,21 @@ pub struct ArchiveNode<AccountId, BlockNumber> {
 	pub last_heartbeat: BlockNumber,
 }
 
+/// What archive key `key` signs to prove it is `operator`'s on the chain with genesis hash
+/// `genesis` ([`Pallet::key_payload`] on chain; the node's `archive-registration` command off it).
+pub fn key_payload<Hash: Encode, AccountId: Encode>(genesis: &Hash, operator: &AccountId, key: &AccountId) -> alloc::vec::Vec<u8> {
+	(KEY_CONTEXT, genesis, operator, key).encode()
+}
+
+/// What becomes of a node's deposit when it leaves the registry.
+#[derive(Clone, Copy, Eq, PartialEq, Debug)]
+enum DepositFate {
+	/// Released to the operator (it left, or its node stopped running).
+	Return,
+	/// Burned (the admin origin removed the node).
+	Take,
+}
+
 /// The printable text of a peer id or address: non-empty, no control characters.
 pub fn is_printable(text: &[u8]) -> bool {
 	!text.is_empty() && text.iter().all(|b| b.is_ascii_graphic())
@@ -123,8 +154,9 @@ pub mod pallet {
 	use super::*;
 	use alloc::vec::Vec;
 	use frame_support::pallet_prelude::*;
+	use frame_support::traits::tokens::{Fortitude, Precision};
 	use frame_system::pallet_prelude::*;
-	use sp_runtime::traits::{Saturating, Zero};
+	use sp_runtime::traits::{IdentifyAccount, Saturating, Verify, Zero};
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
@@ -138,8 +170,17 @@ pub mod pallet {
 		type AuthorityId: frame_system::offchain::AppCrypto<Self::Public, Self::Signature>;
 		/// Who may register an archive node; its success value is the operator.
 		type RegisterOrigin: EnsureOrigin<Self::RuntimeOrigin, Success = Self::AccountId>;
-		/// Who may remove any node from the registry (governance).
+		/// Who may remove any node from the registry (governance); the node's deposit is taken.
 		type AdminOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The signature an archive key makes over [`Pallet::key_payload`] at registration.
+		type KeySignature: Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>> + Parameter;
+		/// The currency registration deposits are held in.
+		type Currency: Mutate<Self::AccountId> + MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The runtime's hold reasons, of which [`HoldReason::Registration`] is one.
+		type RuntimeHoldReason: From<HoldReason>;
+		/// Held from the operator while its node is registered.
+		#[pallet::constant]
+		type Deposit: Get<BalanceOf<Self>>;
 		/// Copies of each block a cluster keeps (`R`).
 		#[pallet::constant]
 		type Replication: Get<u32>;
@@ -172,6 +213,16 @@ pub mod pallet {
 		type OfflineRemoval: Get<BlockNumberFor<Self>>;
 		/// Weights of this pallet's calls and hooks.
 		type WeightInfo: WeightInfo;
+		/// Makes real archive-key signatures for the benchmarks.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: cinechain_primitives::BenchmarkKeys<Self::AccountId, Self::KeySignature>;
+	}
+
+	/// Why this pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of a registered archive node, held from its operator.
+		Registration,
 	}
 
 	/// The number the next registered node gets.
@@ -204,21 +255,29 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type LastReport<T: Config> = StorageMap<_, Twox64Concat, NodeId, BlockNumberFor<T>>;
 
+	/// The deposit held from each node's operator (what was held at registration, so that a
+	/// later change of [`Config::Deposit`] returns what was taken).
+	#[pallet::storage]
+	pub type Deposits<T: Config> = StorageMap<_, Twox64Concat, NodeId, BalanceOf<T>>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
-		/// An archive node registered; it is member number `member` of `cluster`.
-		NodeRegistered { node: NodeId, operator: T::AccountId, zone: u16, cluster: ClusterId, member: u32 },
+		/// An archive node registered; it is member number `member` of `cluster`. `deposit` is
+		/// held from `operator` while it stays registered.
+		NodeRegistered { node: NodeId, operator: T::AccountId, zone: u16, cluster: ClusterId, member: u32, deposit: BalanceOf<T> },
 		/// A node joined `cluster` as member number `member` (after being dropped at a re-forming).
 		NodeJoined { node: NodeId, cluster: ClusterId, member: u32 },
 		/// A node missed its heartbeats: the blocks it held move to other members of `cluster`.
 		NodeOffline { node: NodeId, cluster: Option<ClusterId>, last_heartbeat: BlockNumberFor<T> },
 		/// An offline node is heard from again and holds its share once more.
 		NodeBackOnline { node: NodeId, cluster: Option<ClusterId> },
-		/// A node left the registry (its operator removed it): its blocks move.
+		/// A node left the registry (its operator removed it): its blocks move, its deposit is
+		/// returned.
 		NodeLeft { node: NodeId, cluster: Option<ClusterId> },
 		/// A node was removed from the registry: offline for longer than
-		/// [`Config::OfflineRemoval`], or by the admin origin. Its blocks move.
+		/// [`Config::OfflineRemoval`] (its deposit is returned), or by the admin origin (its
+		/// deposit is taken). Its blocks move.
 		NodeRemoved { node: NodeId, cluster: Option<ClusterId>, reason: Removal },
 		/// `cluster` was re-formed at the epoch boundary; `dropped` offline members left it.
 		ClusterReformed { cluster: ClusterId, members: u32, dropped: u32 },
@@ -248,6 +307,10 @@ pub mod pallet {
 		NotPastBlock,
 		/// The reporter has already reported in this heartbeat interval.
 		ReportTooSoon,
+		/// The proof is not the archive key's signature over this chain, the operator and the key.
+		BadProof,
+		/// The operator's free balance cannot cover the deposit.
+		CannotHoldDeposit,
 	}
 
 	#[pallet::hooks]
@@ -281,7 +344,9 @@ pub mod pallet {
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
 		/// Registers an archive node run by the caller: its archive key (which signs its
-		/// heartbeats), libp2p peer id, address and zone. It joins a cluster by rule.
+		/// heartbeats), libp2p peer id, address and zone, and `proof`, the archive key's
+		/// signature over [`Pallet::key_payload`] (`cinechain-node archive-registration` makes it).
+		/// Holds [`Config::Deposit`] from the caller. The node joins a cluster by rule.
 		///
 		/// Origin: [`Config::RegisterOrigin`]. Emits `NodeRegistered`.
 		#[pallet::call_index(0)]
@@ -292,11 +357,16 @@ pub mod pallet {
 			peer_id: PeerId,
 			address: Address,
 			zone: u16,
+			proof: T::KeySignature,
 		) -> DispatchResult {
 			let operator = T::RegisterOrigin::ensure_origin(origin)?;
 			ensure!(is_printable(&peer_id) && is_printable(&address), Error::<T>::BadAddress);
 			ensure!(!NodeByKey::<T>::contains_key(&key), Error::<T>::KeyInUse);
 			ensure!(Nodes::<T>::count() < T::MaxNodes::get(), Error::<T>::TooManyNodes);
+			ensure!(proof.verify(&Self::key_payload(&operator, &key)[..], &key), Error::<T>::BadProof);
+			let deposit = T::Deposit::get();
+			T::Currency::hold(&HoldReason::Registration.into(), &operator, deposit)
+				.map_err(|_| Error::<T>::CannotHoldDeposit)?;
 			let node = NextNodeId::<T>::mutate(|next| {
 				let id = *next;
 				*next = next.saturating_add(1);
@@ -320,7 +390,8 @@ pub mod pallet {
 			// The key becomes an account (nonce kept, no funds needed) so it can sign heartbeats.
 			frame_system::Pallet::<T>::inc_providers(&key);
 			NodeByKey::<T>::insert(key, node);
-			Self::deposit_event(Event::NodeRegistered { node, operator, zone, cluster, member });
+			Deposits::<T>::insert(node, deposit);
+			Self::deposit_event(Event::NodeRegistered { node, operator, zone, cluster, member, deposit });
 			Ok(())
 		}
 
@@ -364,7 +435,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let info = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
 			ensure!(info.operator == who, Error::<T>::NotOperator);
-			Self::remove(node, &info);
+			Self::remove(node, &info, DepositFate::Return);
 			Self::deposit_event(Event::NodeLeft { node, cluster: info.cluster });
 			Ok(())
 		}
@@ -399,8 +470,8 @@ pub mod pallet {
 		}
 
 		/// Removes any node from the registry and its cluster (a node that misbehaves, or whose
-		/// operator is gone); its blocks move to other members. Weighed as `leave`: the same
-		/// removal.
+		/// operator is gone); its blocks move to other members and its deposit is taken (burned).
+		/// Weighed as `leave`: the same removal.
 		///
 		/// Origin: [`Config::AdminOrigin`]. Emits `NodeRemoved`.
 		#[pallet::call_index(4)]
@@ -408,7 +479,7 @@ pub mod pallet {
 		pub fn remove_node(origin: OriginFor<T>, node: NodeId) -> DispatchResult {
 			T::AdminOrigin::ensure_origin(origin)?;
 			let info = Nodes::<T>::get(node).ok_or(Error::<T>::UnknownNode)?;
-			Self::remove(node, &info);
+			Self::remove(node, &info, DepositFate::Take);
 			Self::deposit_event(Event::NodeRemoved { node, cluster: info.cluster, reason: Removal::Admin });
 			Ok(())
 		}
@@ -436,9 +507,17 @@ pub mod pallet {
 			Ok(())
 		}
 
+		/// What this chain's archive key `key` signs to show it is `operator`'s: the context, this
+		/// chain's genesis hash (so the proof is good on no other chain), the operator and the key,
+		/// SCALE-encoded.
+		pub fn key_payload(operator: &T::AccountId, key: &T::AccountId) -> Vec<u8> {
+			key_payload(&frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero()), operator, key)
+		}
+
 		/// Takes `node` (whose entry is `info`) out of its cluster and the registry, with
-		/// everything kept about it; its key stops being an account.
-		fn remove(node: NodeId, info: &ArchiveNode<T::AccountId, BlockNumberFor<T>>) {
+		/// everything kept about it; its key stops being an account; its deposit goes back to
+		/// the operator or is burned, as `deposit` says.
+		fn remove(node: NodeId, info: &ArchiveNode<T::AccountId, BlockNumberFor<T>>, deposit: DepositFate) {
 			if let Some(cluster) = info.cluster {
 				Clusters::<T>::mutate(cluster, |members| {
 					if let Some(members) = members {
@@ -450,6 +529,16 @@ pub mod pallet {
 			NodeByKey::<T>::remove(&info.key);
 			Suspects::<T>::remove(node);
 			LastReport::<T>::remove(node);
+			if let Some(amount) = Deposits::<T>::take(node) {
+				let reason = HoldReason::Registration.into();
+				// Best effort: the hold is this pallet's alone, so it covers `amount` unless the
+				// runtime's currency slashed it behind the pallet's back.
+				let _ = match deposit {
+					DepositFate::Return => T::Currency::release(&reason, &info.operator, amount, Precision::BestEffort),
+					DepositFate::Take =>
+						T::Currency::burn_held(&reason, &info.operator, amount, Precision::BestEffort, Fortitude::Force),
+				};
+			}
 			// Fails only if the key account has consumers, which an archive key never gets.
 			let _ = frame_system::Pallet::<T>::dec_providers(&info.key);
 		}
@@ -541,7 +630,7 @@ pub mod pallet {
 				.filter(|(_, info)| Self::expired(&info.status, now))
 				.collect();
 			for (node, info) in expired {
-				Self::remove(node, &info);
+				Self::remove(node, &info, DepositFate::Return);
 				Self::deposit_event(Event::NodeRemoved { node, cluster: info.cluster, reason: Removal::Offline });
 			}
 			let clusters: Vec<(ClusterId, BoundedVec<NodeId, T::MaxClusterSize>)> = Clusters::<T>::iter().collect();
@@ -733,8 +822,8 @@ pub mod pallet {
 				}
 			}
 			ensure!(NodeByKey::<T>::iter().count() as u32 == Nodes::<T>::count(), "stray archive keys");
-			for node in Suspects::<T>::iter_keys().chain(LastReport::<T>::iter_keys()) {
-				ensure!(Nodes::<T>::contains_key(node), "a suspicion or report of an unknown node");
+			for node in Suspects::<T>::iter_keys().chain(LastReport::<T>::iter_keys()).chain(Deposits::<T>::iter_keys()) {
+				ensure!(Nodes::<T>::contains_key(node), "a suspicion, report or deposit of an unknown node");
 			}
 			Ok(())
 		}

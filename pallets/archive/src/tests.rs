@@ -1,4 +1,6 @@
 use crate::{mock::*, *};
+use codec::Encode;
+use sp_runtime::testing::TestSignature;
 use frame_support::{assert_noop, assert_ok, BoundedVec};
 use frame_system::RawOrigin;
 
@@ -18,8 +20,15 @@ fn register(key: u64, zone: u16) -> NodeId {
 		peer(&format!("12D3KooWpeer{key}")),
 		text(&format!("/ip4/127.0.0.1/tcp/{}", 30_000 + key)),
 		zone,
+		proof(100 + key, key),
 	));
 	NextNodeId::<Test>::get() - 1
+}
+
+/// What `who` has on hold for archive deposits, and free.
+fn held_and_free(who: u64) -> (u128, u128) {
+	use frame_support::traits::fungible::{Inspect, InspectHold};
+	(Balances::balance_on_hold(&HoldReason::Registration.into(), &who), Balances::balance(&who))
 }
 
 fn events() -> Vec<Event<Test>> {
@@ -36,7 +45,7 @@ fn nodes_fill_clusters_by_rule_with_member_numbers_fixed_by_the_chain() {
 		assert_eq!(Clusters::<Test>::get(0).unwrap().to_vec(), nodes[..3].to_vec());
 		assert_eq!(Clusters::<Test>::get(1).unwrap().to_vec(), nodes[3..].to_vec());
 		assert_eq!(Nodes::<Test>::get(nodes[4]).unwrap().cluster, Some(1));
-		assert!(events().contains(&Event::NodeRegistered { node: nodes[4], operator: 105, zone: 1, cluster: 1, member: 1 }));
+		assert!(events().contains(&Event::NodeRegistered { node: nodes[4], operator: 105, zone: 1, cluster: 1, member: 1, deposit: DEPOSIT }));
 		Archive::do_try_state().unwrap();
 	});
 }
@@ -46,14 +55,19 @@ fn bad_registrations_are_refused_and_change_nothing() {
 	new_test_ext().execute_with(|| {
 		register(1, 0);
 		let call = |key: u64, peer_id: &str, address: &str| {
-			Archive::register_node(RuntimeOrigin::signed(200), key, peer(peer_id), text(address), 0)
+			Archive::register_node(RuntimeOrigin::signed(120), key, peer(peer_id), text(address), 0, proof(120, key))
 		};
 		assert_noop!(call(1, "p", "/ip4/1.2.3.4/tcp/1"), Error::<Test>::KeyInUse);
 		assert_noop!(call(2, "", "/ip4/1.2.3.4/tcp/1"), Error::<Test>::BadAddress);
 		assert_noop!(call(2, "p", "has space"), Error::<Test>::BadAddress);
 		assert_noop!(
-			Archive::register_node(RawOrigin::None.into(), 2, peer("p"), text("a"), 0),
+			Archive::register_node(RawOrigin::None.into(), 2, peer("p"), text("a"), 0, proof(120, 2)),
 			sp_runtime::DispatchError::BadOrigin
+		);
+		// An operator without the deposit.
+		assert_noop!(
+			Archive::register_node(RuntimeOrigin::signed(200), 2, peer("p"), text("a"), 0, proof(200, 2)),
+			Error::<Test>::CannotHoldDeposit
 		);
 		for key in 2..=8 {
 			register(key, 0);
@@ -206,6 +220,43 @@ fn the_epoch_drops_offline_members_and_they_rejoin_by_rule_when_heard_again() {
 }
 
 #[test]
+fn a_key_is_registered_only_with_its_own_signature_for_this_operator_and_chain() {
+	new_test_ext().execute_with(|| {
+		let register = |operator: u64, key: u64, proof| {
+			Archive::register_node(RuntimeOrigin::signed(operator), key, peer("p"), text("http://a"), 0, proof)
+		};
+		// A front-runner replays the operator's proof under its own account: refused.
+		assert_noop!(register(120, 1, proof(101, 1)), Error::<Test>::BadProof);
+		// Another key signed: refused.
+		assert_noop!(register(101, 1, TestSignature(2, Archive::key_payload(&101, &1))), Error::<Test>::BadProof);
+		// A proof made for another chain (another genesis hash): refused.
+		let other_chain = (KEY_CONTEXT, sp_core::H256::repeat_byte(9), 101u64, 1u64).encode();
+		assert_noop!(register(101, 1, TestSignature(1, other_chain)), Error::<Test>::BadProof);
+		assert_eq!(held_and_free(101), (0, FUNDS));
+		assert_ok!(register(101, 1, proof(101, 1)));
+		assert_eq!(held_and_free(101), (DEPOSIT, FUNDS - DEPOSIT));
+	});
+}
+
+#[test]
+fn a_deposit_is_held_while_registered_and_returned_when_the_node_leaves() {
+	new_test_ext().execute_with(|| {
+		let (a, b) = (register(1, 0), register(2, 0));
+		assert_eq!(Deposits::<Test>::get(a), Some(DEPOSIT));
+		assert_eq!(held_and_free(101), (DEPOSIT, FUNDS - DEPOSIT));
+		assert_ok!(Archive::leave(RuntimeOrigin::signed(101), a));
+		assert_eq!(held_and_free(101), (0, FUNDS));
+		assert!(Deposits::<Test>::get(a).is_none());
+		// A deposit taken by the admin origin is gone.
+		let issuance = Balances::total_issuance();
+		assert_ok!(Archive::remove_node(RuntimeOrigin::root(), b));
+		assert_eq!(held_and_free(102), (0, FUNDS - DEPOSIT));
+		assert_eq!(Balances::total_issuance(), issuance - DEPOSIT);
+		Archive::do_try_state().unwrap();
+	});
+}
+
+#[test]
 fn only_the_operator_removes_a_node_and_its_blocks_move() {
 	new_test_ext().execute_with(|| {
 		let (a, b, c) = (register(1, 0), register(2, 1), register(3, 2));
@@ -277,6 +328,7 @@ fn the_registry_frees_itself_of_nodes_offline_for_too_long() {
 		assert!(NodeByKey::<Test>::get(2).is_none());
 		assert_eq!(System::providers(&2), 0);
 		assert!(events().contains(&Event::NodeRemoved { node: b, cluster: None, reason: Removal::Offline }));
+		assert_eq!(held_and_free(102), (0, FUNDS), "a node that stopped running costs its operator nothing");
 		assert!(Nodes::<Test>::get(a).is_some());
 		Archive::do_try_state().unwrap();
 		// Its key may register again.

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::Pallet as DevicesPallet;
-use cinechain_primitives::{Cinemas as _, Devices as _, RegionCode, Scope, MAX_REGION_CODE_LEN};
+use cinechain_primitives::{BenchmarkKeys as _, Cinemas as _, Devices as _, RegionCode, Scope, MAX_REGION_CODE_LEN};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	dispatch::{DispatchInfo, PostDispatchInfo},

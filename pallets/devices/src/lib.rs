@@ -88,16 +88,6 @@ use sp_runtime::{
 /// The log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::devices";
 
-/// Device keys for the benchmarks, which need real signatures that the runtime's `Signature`
-/// type verifies.
-#[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId, Signature> {
-	/// A fresh device key pair; its public key as an account.
-	fn new_key() -> AccountId;
-	/// The signature of `key` (made by [`Self::new_key`]) over `payload`.
-	fn sign(key: &AccountId, payload: &[u8]) -> Signature;
-}
-
 /// A registered device, as stored.
 pub type DeviceOf<T> = Device<<T as frame_system::Config>::AccountId, BlockNumberFor<T>>;
 
@@ -144,7 +134,7 @@ pub mod pallet {
 		type WeightInfo: WeightInfo;
 		/// Makes real device signatures for the benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::Signature>;
+		type BenchmarkHelper: cinechain_primitives::BenchmarkKeys<Self::AccountId, Self::Signature>;
 	}
 
 	/// The registry: every device that ever asked or was provisioned, except rejected requests.

@@ -70,7 +70,7 @@ thread_local! {
 }
 
 #[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<AccountId, MultiSignature> for FreshKeys {
+impl cinechain_primitives::BenchmarkKeys<AccountId, MultiSignature> for FreshKeys {
 	fn new_key() -> AccountId {
 		KEYS.with(|keys| {
 			let mut keys = keys.borrow_mut();

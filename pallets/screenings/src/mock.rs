@@ -73,7 +73,7 @@ impl pallet_devices::Config for Test {
 pub struct SeededKeys;
 
 #[cfg(feature = "runtime-benchmarks")]
-impl pallet_devices::BenchmarkHelper<AccountId, MultiSignature> for SeededKeys {
+impl cinechain_primitives::BenchmarkKeys<AccountId, MultiSignature> for SeededKeys {
 	fn new_key() -> AccountId {
 		sr25519::Pair::from_seed(&[9; 32]).public().into()
 	}

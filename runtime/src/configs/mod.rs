@@ -206,7 +206,7 @@ impl pallet_devices::Config for Runtime {
 	type KeyRotationCooldown = KeyRotationCooldown;
 	type WeightInfo = pallet_devices::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = benchmark_helpers::Sr25519Devices;
+	type BenchmarkHelper = benchmark_helpers::Sr25519Keys;
 }
 
 parameter_types! {
@@ -259,8 +259,10 @@ parameter_types! {
 	/// 15-21 s after its last heartbeat, and members act on it once that block is finalized.
 	pub const ArchiveHeartbeatInterval: BlockNumber = 2;
 	pub const MaxMissedArchiveHeartbeats: u32 = 2;
-	/// Clusters are re-formed (offline members dropped) every hour.
-	pub const ArchiveEpochLength: BlockNumber = crate::HOURS;
+	/// Clusters are re-formed (offline members dropped, long-dead nodes removed) every hour.
+	/// Read from storage, like `SlotDuration`, so that a test chain's genesis may shorten it
+	/// (key `twox128(":ArchiveEpochLength:")`, a SCALE `u32`).
+	pub storage ArchiveEpochLength: BlockNumber = crate::HOURS;
 	/// A member reported for failing a proof of possession is a suspect for an hour: long
 	/// enough for the others to copy its blocks, short enough that a false report costs
 	/// little. A liar that keeps failing audits is reported again.
@@ -269,13 +271,23 @@ parameter_types! {
 	/// full cluster; after that a newcomer may take it.
 	pub const ArchiveRejoinGrace: BlockNumber = 10 * crate::MINUTES;
 	/// A node offline for a week leaves the registry at the next re-forming: its place and its
-	/// `MaxNodes` slot go to nodes that run.
-	pub const ArchiveOfflineRemoval: BlockNumber = 7 * crate::DAYS;
+	/// `MaxNodes` slot go to nodes that run. Read from storage (key
+	/// `twox128(":ArchiveOfflineRemoval:")`, a SCALE `u32`): a chain's genesis may set it, and
+	/// root may change it (`system.setStorage`) if floods call for a shorter wait.
+	pub storage ArchiveOfflineRemoval: BlockNumber = 7 * crate::DAYS;
+	/// Held from an archive node's operator while the node is registered. Filling the registry
+	/// (`MaxArchiveNodes`) then ties up 25,600 UNIT for at least `ArchiveOfflineRemoval`, while an
+	/// operator with a few nodes pays little (it gets the deposit back when it leaves).
+	pub const ArchiveDeposit: Balance = 100 * crate::UNIT;
 }
 
 impl pallet_archive::Config for Runtime {
-	/// Any account may run an archive node (fees and `MaxNodes` bound the registry).
+	/// Any account may run an archive node (its deposit and `MaxNodes` bound the registry).
 	type RegisterOrigin = frame_system::EnsureSigned<AccountId>;
+	type KeySignature = crate::Signature;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Deposit = ArchiveDeposit;
 	type AuthorityId = pallet_archive::crypto::ArchiveKey;
 	type Replication = ArchiveReplication;
 	type MaxClusterSize = MaxArchiveClusterSize;
@@ -289,10 +301,12 @@ impl pallet_archive::Config for Runtime {
 	type RejoinGrace = ArchiveRejoinGrace;
 	type OfflineRemoval = ArchiveOfflineRemoval;
 	type WeightInfo = pallet_archive::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = benchmark_helpers::Sr25519Keys;
 }
 
-/// Key handling for the devices pallet's benchmarks: real sr25519 keys from the host's
-/// benchmark keystore, so signature checks cost what they cost on chain.
+/// Key handling for the benchmarks of the devices and archive pallets: real sr25519 keys from the
+/// host's benchmark keystore, so signature checks cost what they cost on chain.
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmark_helpers {
 	use super::*;
@@ -300,9 +314,9 @@ mod benchmark_helpers {
 
 	const KEY_TYPE: KeyTypeId = KeyTypeId(*b"cdev");
 
-	pub struct Sr25519Devices;
+	pub struct Sr25519Keys;
 
-	impl pallet_devices::BenchmarkHelper<AccountId, crate::Signature> for Sr25519Devices {
+	impl cinechain_primitives::BenchmarkKeys<AccountId, crate::Signature> for Sr25519Keys {
 		fn new_key() -> AccountId {
 			sp_io::crypto::sr25519_generate(KEY_TYPE, None).into()
 		}

@@ -164,11 +164,13 @@ async fn main() {
 
 	// 3. Heartbeats from a registered archive node's key, one per nonce.
 	let archive = fresh_key();
+	let proof = cinechain_e2e::cluster::sign_registration(&client, &dev::alice().public_key().into(), &archive);
 	let register = cinechain::transactions().archive().register_node(
 		archive.public_key().into(),
 		bounded(b"12D3KooWflood"),
 		bounded(b"http://127.0.0.1:1"),
 		0,
+		proof,
 	);
 	let events = submit(&client, &register, &dev::alice()).await.events();
 	let node_id = events
