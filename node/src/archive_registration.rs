@@ -122,7 +122,7 @@ impl sc_executor::RuntimeVersionOf for EmbeddedVersion {
 		code: &sp_core::traits::RuntimeCode,
 	) -> sc_executor::error::Result<sc_executor::RuntimeVersion> {
 		use sc_executor::error::Error;
-		let wasm = code.fetch_runtime_code().ok_or_else(|| Error::Other("the chain spec has no runtime".into()))?;
+		let wasm = code.code_fetcher.fetch_runtime_code().ok_or_else(|| Error::Other("the chain spec has no runtime".into()))?;
 		let blob = sc_executor_common::runtime_blob::RuntimeBlob::uncompress_if_needed(&wasm)
 			.map_err(|e| Error::Other(format!("the chain spec's runtime is not wasm: {e}")))?;
 		sc_executor::read_embedded_version(&blob)
