@@ -3,12 +3,14 @@
 # 3 seconds and finalizes it, with its data kept between runs, and a projector: the real agent
 # (`cinechain-projector run`, through its embedded light client) signing as the demo device
 # //One, fed by a simulated playback system that drops a screening event into its spool every
-# few seconds.
+# few seconds; and the information server (`cinechain-indexer`), indexing the chain into an SQLite
+# file and answering over HTTP.
 #
 #   CINECHAIN_DATA           where the chain lives (default ~/.local/share/cinechain)
 #   CINECHAIN_RPC            the JSON-RPC port (default 9944)
 #   CINECHAIN_P2P            the libp2p port the light client connects to (default 30333)
 #   CINECHAIN_DEMO_INTERVAL  seconds between the simulated screenings (default 6)
+#   CINECHAIN_API            where the indexer's HTTP API listens (default 127.0.0.1:8080)
 #   --purge                  start from a fresh chain
 #   --no-projector           run the chain only
 # Any other argument goes to cinechain-node.
@@ -19,6 +21,7 @@ source scripts/env.sh
 
 data="${CINECHAIN_DATA:-$HOME/.local/share/cinechain}/dev"
 rpc_port="${CINECHAIN_RPC:-9944}"
+api="${CINECHAIN_API:-127.0.0.1:8080}"
 p2p_port="${CINECHAIN_P2P:-30333}"
 # A fixed network key, so the projector's chain spec can name this node as its bootnode.
 node_key=0000000000000000000000000000000000000000000000000000000000000001
@@ -39,17 +42,20 @@ cat <<MSG
 [dev] chain data:  $data
 [dev] JSON-RPC:    ws://127.0.0.1:$rpc_port and http://127.0.0.1:$rpc_port
 [dev] Polkadot-JS: https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$rpc_port
+[dev] indexer API: http://$api/screenings (contract at http://$api/openapi.json)
 [dev] stop with Ctrl-C; run again to continue the same chain, or with --purge to start afresh
 MSG
 if [ "$projector" = 0 ]; then
-  exec "$CINECHAIN_NODE" --dev --base-path "$data" --rpc-port "$rpc_port" "${args[@]}"
+  exec "$CINECHAIN_NODE" --dev --base-path "$data" --rpc-port "$rpc_port" --state-pruning archive-canonical "${args[@]}"
 fi
 
+# The indexer reads each finalized block's events in its state: keep the state of finalized blocks.
 "$CINECHAIN_NODE" --dev --base-path "$data" --rpc-port "$rpc_port" --node-key "$node_key" \
-  --listen-addr "/ip4/127.0.0.1/tcp/$p2p_port" "${args[@]}" &
+  --state-pruning archive-canonical --listen-addr "/ip4/127.0.0.1/tcp/$p2p_port" "${args[@]}" &
 node_pid=$!
 agent_pid=
-stop() { kill $agent_pid $node_pid 2>/dev/null || true; wait 2>/dev/null || true; }
+indexer_pid=
+stop() { kill $agent_pid $indexer_pid $node_pid 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 for _ in $(seq 1 120); do
   (exec 3<>"/dev/tcp/127.0.0.1/$rpc_port") 2>/dev/null && break
@@ -70,6 +76,11 @@ peer=$("$CINECHAIN_NODE" key inspect-node-key --file "$agent_dir/node-key")
 echo "[dev] starting the projector agent (device //One in the demo cinema; spool $spool)"
 "${agent[@]}" --bootnode "/ip4/127.0.0.1/tcp/$p2p_port/p2p/$peer" run --spool "$spool" &
 agent_pid=$!
+
+echo "[dev] starting the indexer (database $data/index.db, API on http://$api)"
+"$CARGO_TARGET_DIR/$CARGO_PROFILE/cinechain-indexer" --node "ws://127.0.0.1:$rpc_port" \
+  --db "$data/index.db" --listen "$api" &
+indexer_pid=$!
 
 # The simulated playback system: one screening event every few seconds.
 titles=("The Projectionist" "Cinema Paradiso" "Hugo" "The Last Picture Show")

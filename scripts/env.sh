@@ -24,6 +24,9 @@ export CINECHAIN_NODE="${CINECHAIN_NODE:-$CARGO_TARGET_DIR/$CARGO_PROFILE/cinech
 
 # Builds everything the scripts run: the node and every test target, in one cargo invocation so
 # that features unify the same way every time and nothing compiles twice.
+# The information server (indexer/) is a workspace of its own (see the root Cargo.toml); it
+# builds second, into the same target directory.
 cinechain_build() {
-  cargo build --locked --profile "$CARGO_PROFILE" --workspace --all-targets "$@"
+  cargo build --locked --profile "$CARGO_PROFILE" --workspace --all-targets "$@" &&
+    cargo build --locked --profile "$CARGO_PROFILE" --manifest-path "$WASM_BUILD_WORKSPACE_HINT/indexer/Cargo.toml" --all-targets
 }

@@ -34,6 +34,12 @@ if ! have_cmd protoc; then
   else log "please install protoc (protobuf-compiler) with your package manager"; exit 1; fi
 fi
 
+# PostgreSQL's server: the information server's tests run a real one (tests/src/postgres.rs).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if have_cmd apt-get; then apt_install postgresql
+  else log "please install the PostgreSQL server (its tests need initdb and postgres)"; fi
+fi
+
 # Does the toolchain chosen by rust-toolchain.toml already build wasm? (rustup installs the
 # listed target and component on first use when it can reach its servers.)
 rustup_wasm_ok() {

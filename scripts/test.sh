@@ -18,6 +18,13 @@ echo "[test] node built in $(( $(date +%s) - started )) s: $CINECHAIN_NODE"
 status=0
 cargo test --locked --profile "$CARGO_PROFILE" --workspace --no-fail-fast "$@" -- --test-threads "${CINECHAIN_TEST_THREADS:-2}" || status=$?
 
+# The information server's own unit tests (a workspace of its own, see the root Cargo.toml; its
+# end-to-end test is `tests/tests/indexer.rs`, above). Skipped when arguments select tests.
+if [ "$#" -eq 0 ]; then
+  echo "[test] indexer unit tests"
+  cargo test --locked --profile "$CARGO_PROFILE" --manifest-path indexer/Cargo.toml --no-fail-fast || status=$?
+fi
+
 # Every pallet benchmark, run as a unit test against the pallet's mock runtime
 # (`impl_benchmark_test_suite!`): a benchmark whose setup or `verify` block breaks fails here,
 # not only in scripts/benchmark.sh. The benchmarking code is behind the `runtime-benchmarks`

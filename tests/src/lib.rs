@@ -20,6 +20,8 @@
 pub mod chain;
 pub mod cluster;
 pub mod flood;
+pub mod indexer;
+pub mod postgres;
 pub mod records;
 pub mod standin;
 
@@ -95,7 +97,7 @@ pub fn ship_chain_spec(data: &Path, chain: &str, bootnodes: &[&Node]) {
 }
 
 /// A binary of this workspace built in the same cargo profile directory as the test executable.
-fn profile_binary(name: &str) -> PathBuf {
+pub fn profile_binary(name: &str) -> PathBuf {
 	// target/<profile>/deps/<test>-<hash>  ->  target/<profile>/<name>
 	let exe = std::env::current_exe().expect("the test knows its own path");
 	let profile_dir = exe.parent().and_then(Path::parent).expect("tests run from target/<profile>/deps");

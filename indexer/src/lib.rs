@@ -1,0 +1,17 @@
+//! cinechain's information server: an index of every screening, device, cinema, role, flag and
+//! archive node, built from the finalized chain, with an HTTP JSON API for regulators.
+//!
+//! - [`follow`]: reads finalized blocks from a node (bodies the node pruned from the archive
+//!   cluster) and writes each in one transaction.
+//! - [`decode`]: what an event means for the index (plain functions over decoded values);
+//!   [`value`] reads those values.
+//! - [`model`]: the rows; [`store`]: SQLite or PostgreSQL, one schema (`schema.sql`).
+//! - [`query`]: the API's parameters, checked and bounded, as SQL; [`api`]: the HTTP routes.
+
+pub mod api;
+pub mod decode;
+pub mod follow;
+pub mod model;
+pub mod query;
+pub mod store;
+pub mod value;

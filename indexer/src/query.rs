@@ -1,0 +1,367 @@
+//! The API's queries: parameters checked and bounded, then turned into SQL with bound
+//! parameters. Plain functions, no I/O: tests call them directly.
+//!
+//! Every list is paged by a cursor over a unique sort key (keyset paging: the cost of a page
+//! does not grow with how deep it is), and every page is bounded.
+
+use std::collections::HashMap;
+
+use crate::store::Param;
+
+/// Rows per page unless `limit` says otherwise.
+pub const DEFAULT_LIMIT: u32 = 100;
+/// Most rows per JSON page.
+pub const MAX_LIMIT: u32 = 1_000;
+/// Most rows per CSV export request (the next part follows the `X-Next-Cursor` header).
+pub const MAX_CSV_LIMIT: u32 = 10_000;
+/// Bounds of text parameters.
+pub const MAX_TEXT: usize = 128;
+/// A title search needs at least this many characters (a shorter one matches nearly
+/// everything and only costs).
+pub const MIN_TITLE_SEARCH: usize = 2;
+
+/// A bad request, with the reason the client sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadRequest(pub String);
+
+fn bad(msg: impl Into<String>) -> BadRequest {
+	BadRequest(msg.into())
+}
+
+/// Query-string parameters, each read at most once; leftovers are refused, so that a misspelt
+/// filter is an error rather than a silently unfiltered answer.
+pub struct Params(HashMap<String, String>);
+
+impl Params {
+	pub fn new(map: HashMap<String, String>) -> Self {
+		Params(map)
+	}
+
+	fn text(&mut self, name: &str) -> Result<Option<String>, BadRequest> {
+		match self.0.remove(name) {
+			None => Ok(None),
+			Some(v) if v.len() > MAX_TEXT => Err(bad(format!("`{name}` is longer than {MAX_TEXT} bytes"))),
+			Some(v) if v.is_empty() => Err(bad(format!("`{name}` is empty"))),
+			Some(v) => Ok(Some(v)),
+		}
+	}
+
+	fn int(&mut self, name: &str, min: i64, max: i64) -> Result<Option<i64>, BadRequest> {
+		self.text(name)?
+			.map(|v| {
+				v.parse::<i64>()
+					.ok()
+					.filter(|n| (min..=max).contains(n))
+					.ok_or_else(|| bad(format!("`{name}` must be an integer from {min} to {max}, not `{v}`")))
+			})
+			.transpose()
+	}
+
+	fn hex(&mut self, name: &str, bytes: usize) -> Result<Option<String>, BadRequest> {
+		self.text(name)?
+			.map(|v| {
+				let lower = v.to_ascii_lowercase();
+				let digits = lower.strip_prefix("0x").unwrap_or(&lower);
+				if digits.len() == bytes * 2 && digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+					Ok(format!("0x{digits}"))
+				} else {
+					Err(bad(format!("`{name}` must be {bytes} bytes of hex")))
+				}
+			})
+			.transpose()
+	}
+
+	fn limit(&mut self, max: u32) -> Result<u32, BadRequest> {
+		Ok(self.int("limit", 1, max as i64)?.map_or(DEFAULT_LIMIT.min(max), |n| n as u32))
+	}
+
+	/// Refuses any parameter not read.
+	pub fn finish(self) -> Result<(), BadRequest> {
+		let mut left: Vec<&String> = self.0.keys().collect();
+		left.sort();
+		match left.first() {
+			None => Ok(()),
+			Some(name) => Err(bad(format!("unknown parameter `{name}`"))),
+		}
+	}
+}
+
+/// A query in SQL, ready to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sql {
+	pub text: String,
+	pub params: Vec<Param>,
+	/// Rows asked for; one more is fetched to know whether there is a next page.
+	pub limit: u32,
+}
+
+/// `%` and `_` matched literally in a LIKE pattern (escape character `\`).
+fn like_escape(s: &str) -> String {
+	s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// A screening's place in the listing order (start time, device, sequence number), which is
+/// also the cursor of the page after it.
+pub fn screening_cursor(started_at: i64, device: u64, seq: u64) -> String {
+	format!("{started_at}.{device}.{seq}")
+}
+
+fn parse_screening_cursor(c: &str) -> Result<(i64, i64, i64), BadRequest> {
+	let parts: Vec<&str> = c.split('.').collect();
+	match parts.as_slice() {
+		[t, d, s] => match (t.parse(), d.parse(), s.parse()) {
+			(Ok(t), Ok(d), Ok(s)) => Ok((t, d, s)),
+			_ => Err(bad("`cursor` is not one this server gave")),
+		},
+		_ => Err(bad("`cursor` is not one this server gave")),
+	}
+}
+
+/// `GET /screenings` (and its CSV export): filters by device, cinema, region prefix, film code,
+/// CPL id, title words, projectionist and start-time range; ordered by start time.
+pub fn screenings(mut p: Params, max_limit: u32) -> Result<Sql, BadRequest> {
+	let mut clauses: Vec<String> = Vec::new();
+	let mut params: Vec<Param> = Vec::new();
+	if let Some(device) = p.int("device", 0, i64::MAX)? {
+		clauses.push("device = ?".into());
+		params.push(Param::Int(device));
+	}
+	if let Some(cinema) = p.int("cinema", 0, u32::MAX as i64)? {
+		clauses.push("cinema = ?".into());
+		params.push(Param::Int(cinema));
+	}
+	if let Some(region) = p.text("region")? {
+		clauses.push("region LIKE ? ESCAPE '\\'".into());
+		params.push(Param::Text(format!("{}%", like_escape(&region))));
+	}
+	if let Some(code) = p.text("filmCode")? {
+		clauses.push("film_code = ?".into());
+		params.push(Param::Text(code));
+	}
+	if let Some(cpl) = p.text("cplId")? {
+		let cpl = cpl.to_ascii_lowercase();
+		let valid = cpl.len() == 36 && cpl.chars().enumerate().all(|(i, c)| {
+			if [8, 13, 18, 23].contains(&i) {
+				c == '-'
+			} else {
+				c.is_ascii_hexdigit()
+			}
+		});
+		if !valid {
+			return Err(bad("`cplId` must be a UUID (8-4-4-4-12 hex digits)"));
+		}
+		clauses.push("cpl_id = ?".into());
+		params.push(Param::Text(cpl));
+	}
+	if let Some(title) = p.text("title")? {
+		if title.chars().count() < MIN_TITLE_SEARCH {
+			return Err(bad(format!("`title` needs at least {MIN_TITLE_SEARCH} characters")));
+		}
+		clauses.push("title_lower LIKE ? ESCAPE '\\'".into());
+		params.push(Param::Text(format!("%{}%", like_escape(&title.to_lowercase()))));
+	}
+	if let Some(who) = p.text("projectionist")? {
+		clauses.push("projectionist = ?".into());
+		params.push(Param::Text(who));
+	}
+	let from = p.int("from", 0, i64::MAX)?;
+	let to = p.int("to", 0, i64::MAX)?;
+	if let (Some(from), Some(to)) = (from, to) {
+		if from > to {
+			return Err(bad("`from` is after `to`"));
+		}
+	}
+	if let Some(from) = from {
+		clauses.push("started_at >= ?".into());
+		params.push(Param::Int(from));
+	}
+	if let Some(to) = to {
+		clauses.push("started_at < ?".into());
+		params.push(Param::Int(to));
+	}
+	if let Some(cursor) = p.text("cursor")? {
+		let (t, d, s) = parse_screening_cursor(&cursor)?;
+		clauses.push("(started_at > ? OR (started_at = ? AND (device > ? OR (device = ? AND seq > ?))))".into());
+		params.extend([Param::Int(t), Param::Int(t), Param::Int(d), Param::Int(d), Param::Int(s)]);
+	}
+	let limit = p.limit(max_limit)?;
+	p.finish()?;
+	let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+	Ok(Sql {
+		text: format!("SELECT * FROM screenings{filter} ORDER BY started_at, device, seq LIMIT {}", limit + 1),
+		params,
+		limit,
+	})
+}
+
+/// A history event's place in block order, which is also the cursor of the page after it.
+pub fn event_cursor(block: u32, event_index: u32) -> String {
+	format!("{block}.{event_index}")
+}
+
+/// What a history listing is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HistoryOf {
+	Device(u64),
+	Cinema(u32),
+	/// An account, `0x` hex.
+	Account(String),
+	/// An archive node's registry number.
+	Node(u32),
+}
+
+/// The events concerning one subject, oldest first.
+pub fn history(of: HistoryOf, mut p: Params) -> Result<Sql, BadRequest> {
+	let (clause, param) = match of {
+		HistoryOf::Device(d) => ("device = ?", Param::Int(d as i64)),
+		HistoryOf::Cinema(c) => ("cinema = ?", Param::Int(c as i64)),
+		HistoryOf::Account(a) => ("account = ?", Param::Text(a)),
+		HistoryOf::Node(n) => ("node = ?", Param::Int(n as i64)),
+	};
+	let mut params = vec![param];
+	let mut text = format!("SELECT * FROM events WHERE {clause}");
+	if let Some(cursor) = p.text("cursor")? {
+		let (b, e) = cursor
+			.split_once('.')
+			.and_then(|(b, e)| Some((b.parse::<i64>().ok()?, e.parse::<i64>().ok()?)))
+			.ok_or_else(|| bad("`cursor` is not one this server gave"))?;
+		text.push_str(" AND (block_number > ? OR (block_number = ? AND event_index > ?))");
+		params.extend([Param::Int(b), Param::Int(b), Param::Int(e)]);
+	}
+	let limit = p.limit(MAX_LIMIT)?;
+	p.finish()?;
+	text.push_str(&format!(" ORDER BY block_number, event_index LIMIT {}", limit + 1));
+	Ok(Sql { text, params, limit })
+}
+
+/// A path segment that must be `0x` hex of `bytes` bytes (an account).
+pub fn hex_path(value: &str, bytes: usize) -> Result<String, BadRequest> {
+	let mut p = Params::new(HashMap::from([("key".to_string(), value.to_string())]));
+	p.hex("key", bytes)?.ok_or_else(|| bad("missing key"))
+}
+
+/// `GET /flags`: flags, optionally only open ones or one device's.
+pub fn flags(mut p: Params) -> Result<Sql, BadRequest> {
+	let mut clauses: Vec<String> = Vec::new();
+	let mut params = Vec::new();
+	if let Some(device) = p.int("device", 0, i64::MAX)? {
+		clauses.push("device = ?".into());
+		params.push(Param::Int(device));
+	}
+	match p.text("open")?.as_deref() {
+		None => {},
+		Some("true") => clauses.push("resolution IS NULL".into()),
+		Some("false") => clauses.push("resolution IS NOT NULL".into()),
+		Some(_) => return Err(bad("`open` must be true or false")),
+	}
+	if let Some(cursor) = p.text("cursor")? {
+		let (b, d, s) = parse_screening_cursor(&cursor)?;
+		clauses.push("(flag_block > ? OR (flag_block = ? AND (device > ? OR (device = ? AND seq > ?))))".into());
+		params.extend([Param::Int(b), Param::Int(b), Param::Int(d), Param::Int(d), Param::Int(s)]);
+	}
+	let limit = p.limit(MAX_LIMIT)?;
+	p.finish()?;
+	let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+	Ok(Sql {
+		text: format!("SELECT * FROM flags{filter} ORDER BY flag_block, device, seq LIMIT {}", limit + 1),
+		params,
+		limit,
+	})
+}
+
+/// `GET /cinemas` and `GET /devices`: registry listings, by region prefix or cinema.
+pub fn registry(table: &str, key: &str, mut p: Params) -> Result<Sql, BadRequest> {
+	let mut clauses: Vec<String> = Vec::new();
+	let mut params = Vec::new();
+	if let Some(region) = p.text("region")? {
+		clauses.push("region LIKE ? ESCAPE '\\'".into());
+		params.push(Param::Text(format!("{}%", like_escape(&region))));
+	}
+	if table == "devices" {
+		if let Some(cinema) = p.int("cinema", 0, u32::MAX as i64)? {
+			clauses.push("cinema = ?".into());
+			params.push(Param::Int(cinema));
+		}
+		if let Some(k) = p.hex("key", 32)? {
+			clauses.push("device_key = ?".into());
+			params.push(Param::Text(k));
+		}
+		if let Some(status) = p.text("status")? {
+			clauses.push("status = ?".into());
+			params.push(Param::Text(status));
+		}
+	}
+	if let Some(after) = p.int("cursor", 0, i64::MAX)? {
+		clauses.push(format!("{key} > ?"));
+		params.push(Param::Int(after));
+	}
+	let limit = p.limit(MAX_LIMIT)?;
+	p.finish()?;
+	let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
+	Ok(Sql { text: format!("SELECT * FROM {table}{filter} ORDER BY {key} LIMIT {}", limit + 1), params, limit })
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn params(pairs: &[(&str, &str)]) -> Params {
+		Params::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+	}
+
+	#[test]
+	fn every_filter_becomes_a_bound_clause() {
+		let sql = screenings(
+			params(&[
+				("device", "9"),
+				("cinema", "11010501"),
+				("region", "CN-B"),
+				("filmCode", "001101202501"),
+				("cplId", "11111111-1111-1111-1111-11111111ABCD"),
+				("title", "50%_off"),
+				("projectionist", "P-7"),
+				("from", "1000"),
+				("to", "2000"),
+				("cursor", "1500.9.3"),
+				("limit", "10"),
+			]),
+			MAX_LIMIT,
+		)
+		.unwrap();
+		assert_eq!(sql.limit, 10);
+		assert!(sql.text.ends_with("ORDER BY started_at, device, seq LIMIT 11"), "{}", sql.text);
+		assert_eq!(sql.text.matches('?').count(), sql.params.len());
+		assert!(sql.params.contains(&Param::Text("CN-B%".into())));
+		assert!(sql.params.contains(&Param::Text("%50\\%\\_off%".into())), "LIKE wildcards in input are literal");
+		assert!(sql.params.contains(&Param::Text("11111111-1111-1111-1111-11111111abcd".into())));
+		assert!(!sql.text.contains("P-7") && !sql.text.contains("CN-B"), "values are bound, never spliced");
+	}
+
+	#[test]
+	fn bad_parameters_are_refused_with_a_reason() {
+		let err = |pairs: &[(&str, &str)]| screenings(params(pairs), MAX_LIMIT).unwrap_err().0;
+		assert!(err(&[("limit", "1001")]).contains("limit"));
+		assert!(err(&[("limit", "0")]).contains("limit"));
+		assert!(err(&[("device", "-1")]).contains("device"));
+		assert!(err(&[("devcie", "1")]).contains("unknown parameter `devcie`"));
+		assert!(err(&[("title", "a")]).contains("at least"));
+		assert!(err(&[("cplId", "not-a-uuid")]).contains("UUID"));
+		assert!(err(&[("from", "5"), ("to", "4")]).contains("after"));
+		assert!(err(&[("cursor", "1.2")]).contains("cursor"));
+		assert!(err(&[("projectionist", &"x".repeat(129))]).contains("longer"));
+		assert!(screenings(params(&[("limit", "10000")]), MAX_CSV_LIMIT).is_ok(), "CSV pages may be larger");
+	}
+
+	#[test]
+	fn history_and_registry_queries() {
+		let sql = history(HistoryOf::Device(9), params(&[("cursor", "12.3")])).unwrap();
+		assert_eq!(sql.params, vec![Param::Int(9), Param::Int(12), Param::Int(12), Param::Int(3)]);
+		assert!(history(HistoryOf::Device(9), params(&[("cursor", "x")])).is_err());
+		let sql = registry("devices", "device", params(&[("status", "Active"), ("cinema", "5")])).unwrap();
+		assert_eq!(sql.text.matches('?').count(), 2);
+		assert!(registry("cinemas", "cinema", params(&[("status", "Active")])).is_err(), "cinemas have no status");
+		assert_eq!(hex_path("0xAB", 1).unwrap(), "0xab");
+		assert!(hex_path("0xAB", 2).is_err());
+		assert!(flags(params(&[("open", "maybe")])).is_err());
+	}
+}

@@ -1,0 +1,135 @@
+-- The index's tables. Portable SQL: the same text runs on SQLite and PostgreSQL. Hashes, keys
+-- and accounts are `0x` hex text; times are milliseconds since the Unix epoch; every row keeps
+-- where on chain it came from (block number and hash, extrinsic index and hash, event index).
+
+-- One row: which chain this database indexes, and the last block written.
+CREATE TABLE IF NOT EXISTS cursor (
+	id BIGINT PRIMARY KEY,
+	genesis_hash TEXT NOT NULL,
+	block_number BIGINT NOT NULL,
+	block_hash TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS blocks (
+	number BIGINT PRIMARY KEY,
+	hash TEXT NOT NULL UNIQUE,
+	parent_hash TEXT NOT NULL,
+	spec_version BIGINT NOT NULL,
+	timestamp BIGINT NOT NULL,
+	extrinsics BIGINT NOT NULL,
+	from_archive BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS screenings (
+	device BIGINT NOT NULL,
+	seq BIGINT NOT NULL,
+	record_hash TEXT NOT NULL,
+	prev_hash TEXT NOT NULL,
+	cpl_id TEXT,
+	film_code TEXT,
+	title TEXT NOT NULL,
+	title_lower TEXT NOT NULL,
+	projectionist TEXT NOT NULL,
+	started_at BIGINT NOT NULL,
+	ended_at BIGINT NOT NULL,
+	cinema BIGINT NOT NULL,
+	hall BIGINT NOT NULL,
+	region TEXT NOT NULL,
+	latitude BIGINT,
+	longitude BIGINT,
+	outcome TEXT NOT NULL,
+	abort_reason BIGINT,
+	report_hash TEXT,
+	recorded_at BIGINT NOT NULL,
+	block_number BIGINT NOT NULL,
+	block_hash TEXT NOT NULL,
+	extrinsic_index BIGINT,
+	extrinsic_hash TEXT,
+	event_index BIGINT NOT NULL,
+	PRIMARY KEY (device, seq)
+);
+CREATE INDEX IF NOT EXISTS screenings_by_time ON screenings (started_at, device, seq);
+CREATE INDEX IF NOT EXISTS screenings_by_cinema ON screenings (cinema, started_at);
+CREATE INDEX IF NOT EXISTS screenings_by_region ON screenings (region, started_at);
+CREATE INDEX IF NOT EXISTS screenings_by_film_code ON screenings (film_code, started_at);
+CREATE INDEX IF NOT EXISTS screenings_by_cpl ON screenings (cpl_id, started_at);
+CREATE INDEX IF NOT EXISTS screenings_by_projectionist ON screenings (projectionist, started_at);
+CREATE INDEX IF NOT EXISTS screenings_by_block ON screenings (block_number);
+
+CREATE TABLE IF NOT EXISTS flags (
+	device BIGINT NOT NULL,
+	seq BIGINT NOT NULL,
+	flag_block BIGINT NOT NULL,
+	reason BIGINT NOT NULL,
+	supervisor TEXT NOT NULL,
+	flag_block_hash TEXT NOT NULL,
+	flag_extrinsic_index BIGINT,
+	flag_extrinsic_hash TEXT,
+	flag_event_index BIGINT NOT NULL,
+	resolution BIGINT,
+	resolved_by TEXT,
+	resolved_block BIGINT,
+	resolved_block_hash TEXT,
+	resolved_extrinsic_index BIGINT,
+	resolved_extrinsic_hash TEXT,
+	resolved_event_index BIGINT,
+	PRIMARY KEY (device, seq, flag_block)
+);
+
+-- Every event of cinechain's pallets but ScreeningRecorded (that is the screenings table).
+CREATE TABLE IF NOT EXISTS events (
+	block_number BIGINT NOT NULL,
+	event_index BIGINT NOT NULL,
+	block_hash TEXT NOT NULL,
+	extrinsic_index BIGINT,
+	extrinsic_hash TEXT,
+	pallet TEXT NOT NULL,
+	name TEXT NOT NULL,
+	device BIGINT,
+	cinema BIGINT,
+	account TEXT,
+	node BIGINT,
+	fields TEXT NOT NULL,
+	PRIMARY KEY (block_number, event_index)
+);
+CREATE INDEX IF NOT EXISTS events_by_device ON events (device, block_number);
+CREATE INDEX IF NOT EXISTS events_by_cinema ON events (cinema, block_number);
+CREATE INDEX IF NOT EXISTS events_by_account ON events (account, block_number);
+CREATE INDEX IF NOT EXISTS events_by_node ON events (node, block_number);
+
+-- Registry entries as the chain holds them after the last indexed block that touched them.
+CREATE TABLE IF NOT EXISTS cinemas (
+	cinema BIGINT PRIMARY KEY,
+	region TEXT NOT NULL,
+	name TEXT NOT NULL,
+	latitude BIGINT,
+	longitude BIGINT,
+	updated_block BIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS devices (
+	device BIGINT PRIMARY KEY,
+	device_key TEXT NOT NULL,
+	cinema BIGINT NOT NULL,
+	region TEXT NOT NULL,
+	status TEXT NOT NULL,
+	status_since BIGINT NOT NULL,
+	manufacturer TEXT NOT NULL,
+	model TEXT NOT NULL,
+	serial_number TEXT NOT NULL,
+	firmware_version TEXT NOT NULL,
+	production_date BIGINT NOT NULL,
+	updated_block BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS devices_by_key ON devices (device_key);
+CREATE INDEX IF NOT EXISTS devices_by_cinema ON devices (cinema);
+
+CREATE TABLE IF NOT EXISTS grants (
+	account TEXT NOT NULL,
+	role TEXT NOT NULL,
+	scope TEXT NOT NULL,
+	expires_at BIGINT,
+	granted_at BIGINT NOT NULL,
+	updated_block BIGINT NOT NULL,
+	PRIMARY KEY (account, role)
+);

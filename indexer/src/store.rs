@@ -1,0 +1,557 @@
+//! The database: SQLite in a file by default, PostgreSQL by URL; the same schema
+//! (`schema.sql`) and the same queries for both. A block is written in one transaction together
+//! with the cursor, so a crash at any point leaves the index at a block boundary: the follower
+//! resumes at the next block, with no gap and no duplicate.
+
+use std::borrow::Cow;
+
+use sqlx::{
+	any::{AnyPoolOptions, AnyRow},
+	AnyPool, Row,
+};
+
+use crate::model::{BlockChanges, BlockInfo, Cinema, Device, FlagChange, Grant, HistoryEvent, Screening, Snapshot};
+
+pub type Error = sqlx::Error;
+
+/// Where the index stands: the chain it indexes and the last block written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor {
+	pub genesis_hash: String,
+	pub block_number: u32,
+	pub block_hash: String,
+}
+
+/// A bound parameter of a query built at run time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Param {
+	Int(i64),
+	Text(String),
+}
+
+#[derive(Clone)]
+pub struct Store {
+	pool: AnyPool,
+	postgres: bool,
+}
+
+impl Store {
+	/// Opens (creating if need be) the database at `url`: `sqlite://path/to/file.db` or
+	/// `postgres://user@host/db`. A bare path means an SQLite file.
+	pub async fn open(url: &str) -> Result<Store, Error> {
+		sqlx::any::install_default_drivers();
+		let postgres = url.starts_with("postgres://") || url.starts_with("postgresql://");
+		let url = if postgres || url.starts_with("sqlite:") {
+			url.to_string()
+		} else {
+			format!("sqlite://{url}")
+		};
+		let url = if url.starts_with("sqlite:") && !url.contains("mode=") {
+			format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+		} else {
+			url
+		};
+		let pool = AnyPoolOptions::new().max_connections(4).connect(&url).await?;
+		let store = Store { pool, postgres };
+		if !postgres {
+			// Readers (the API) then never wait for the follower's transaction, nor it for them.
+			sqlx::query("PRAGMA journal_mode=WAL").execute(&store.pool).await?;
+		}
+		let schema: String =
+			include_str!("schema.sql").lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+		for statement in schema.split(';').map(str::to_string) {
+			if !statement.trim().is_empty() {
+				sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&store.pool).await?;
+			}
+		}
+		Ok(store)
+	}
+
+	/// Whether this is PostgreSQL (else SQLite).
+	pub fn is_postgres(&self) -> bool {
+		self.postgres
+	}
+
+	/// The query text for this database: queries are written with `?` placeholders, which
+	/// PostgreSQL spells `$1`, `$2`, ...
+	pub fn sql<'a>(&self, query: &'a str) -> Cow<'a, str> {
+		if self.postgres {
+			Cow::Owned(numbered_placeholders(query))
+		} else {
+			Cow::Borrowed(query)
+		}
+	}
+
+	/// A query in this database's dialect. Every query text is the program's own, with every
+	/// value bound as a parameter, never spliced in: what `AssertSqlSafe` asserts.
+	fn query(&self, text: &str) -> sqlx::query::Query<'static, sqlx::Any, <sqlx::Any as sqlx::Database>::Arguments> {
+		sqlx::query(sqlx::AssertSqlSafe(self.sql(text).into_owned()))
+	}
+
+	/// The cursor, or `None` for an empty index.
+	pub async fn cursor(&self) -> Result<Option<Cursor>, Error> {
+		let row = self.query("SELECT genesis_hash, block_number, block_hash FROM cursor WHERE id = 1")
+			.fetch_optional(&self.pool)
+			.await?;
+		row.map(|r| {
+			Ok(Cursor {
+				genesis_hash: r.try_get("genesis_hash")?,
+				block_number: r.try_get::<i64, _>("block_number")? as u32,
+				block_hash: r.try_get("block_hash")?,
+			})
+		})
+		.transpose()
+	}
+
+	/// Writes one block and moves the cursor to it, all or nothing. `previous` is the cursor the
+	/// follower read before; if another writer moved it meanwhile, nothing is written.
+	pub async fn write_block(
+		&self,
+		genesis_hash: &str,
+		previous: Option<&Cursor>,
+		block: &BlockInfo,
+		changes: &BlockChanges,
+	) -> Result<(), Error> {
+		let mut tx = self.pool.begin().await?;
+		let moved = match previous {
+			None => self.query("INSERT INTO cursor (id, genesis_hash, block_number, block_hash) VALUES (1, ?, ?, ?)")
+			.bind(genesis_hash)
+			.bind(block.number as i64)
+			.bind(&block.hash)
+			.execute(&mut *tx)
+			.await?
+			.rows_affected(),
+			Some(prev) => self.query("UPDATE cursor SET block_number = ?, block_hash = ? WHERE id = 1 AND block_number = ? AND block_hash = ?")
+			.bind(block.number as i64)
+			.bind(&block.hash)
+			.bind(prev.block_number as i64)
+			.bind(&prev.block_hash)
+			.execute(&mut *tx)
+			.await?
+			.rows_affected(),
+		};
+		if moved != 1 {
+			return Err(Error::Protocol("another indexer moved the cursor of this database".into()));
+		}
+		self.query("INSERT INTO blocks (number, hash, parent_hash, spec_version, timestamp, extrinsics, from_archive) \
+			 VALUES (?, ?, ?, ?, ?, ?, ?)")
+		.bind(block.number as i64)
+		.bind(&block.hash)
+		.bind(&block.parent_hash)
+		.bind(block.spec_version as i64)
+		.bind(block.timestamp)
+		.bind(block.extrinsics as i64)
+		.bind(block.from_archive as i64)
+		.execute(&mut *tx)
+		.await?;
+		// Registry entries first: a screening takes its region from its cinema.
+		for snapshot in &changes.snapshots {
+			self.write_snapshot(&mut tx, snapshot).await?;
+		}
+		for s in &changes.screenings {
+			self.write_screening(&mut tx, s).await?;
+		}
+		for f in &changes.flags {
+			self.write_flag(&mut tx, f).await?;
+		}
+		for e in &changes.history {
+			self.write_event(&mut tx, e).await?;
+		}
+		tx.commit().await
+	}
+
+	async fn write_screening(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, s: &Screening) -> Result<(), Error> {
+		let p = &s.position;
+		self.query("INSERT INTO screenings (device, seq, record_hash, prev_hash, cpl_id, film_code, title, title_lower, \
+			 projectionist, started_at, ended_at, cinema, hall, region, latitude, longitude, outcome, abort_reason, \
+			 report_hash, recorded_at, block_number, block_hash, extrinsic_index, extrinsic_hash, event_index) \
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
+			 COALESCE((SELECT region FROM cinemas WHERE cinema = ?), ''), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		.bind(s.device as i64)
+		.bind(s.seq as i64)
+		.bind(&s.record_hash)
+		.bind(&s.prev_hash)
+		.bind(&s.cpl_id)
+		.bind(&s.film_code)
+		.bind(&s.title)
+		.bind(s.title.to_lowercase())
+		.bind(&s.projectionist)
+		.bind(s.started_at)
+		.bind(s.ended_at)
+		.bind(s.cinema as i64)
+		.bind(s.hall as i64)
+		.bind(s.cinema as i64)
+		.bind(s.latitude)
+		.bind(s.longitude)
+		.bind(&s.outcome)
+		.bind(s.abort_reason.map(|r| r as i64))
+		.bind(&s.report_hash)
+		.bind(s.recorded_at)
+		.bind(p.block_number as i64)
+		.bind(&p.block_hash)
+		.bind(p.extrinsic_index.map(|i| i as i64))
+		.bind(&p.extrinsic_hash)
+		.bind(p.event_index as i64)
+		.execute(&mut **tx)
+		.await?;
+		Ok(())
+	}
+
+	async fn write_flag(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, f: &FlagChange) -> Result<(), Error> {
+		let p = &f.position;
+		if f.resolved {
+			self.query("UPDATE flags SET resolution = ?, resolved_by = ?, resolved_block = ?, resolved_block_hash = ?, \
+				 resolved_extrinsic_index = ?, resolved_extrinsic_hash = ?, resolved_event_index = ? \
+				 WHERE device = ? AND seq = ? AND resolution IS NULL")
+			.bind(f.code as i64)
+			.bind(&f.supervisor)
+			.bind(p.block_number as i64)
+			.bind(&p.block_hash)
+			.bind(p.extrinsic_index.map(|i| i as i64))
+			.bind(&p.extrinsic_hash)
+			.bind(p.event_index as i64)
+			.bind(f.device as i64)
+			.bind(f.seq as i64)
+			.execute(&mut **tx)
+			.await?;
+		} else {
+			self.query("INSERT INTO flags (device, seq, flag_block, reason, supervisor, flag_block_hash, flag_extrinsic_index, \
+				 flag_extrinsic_hash, flag_event_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+			.bind(f.device as i64)
+			.bind(f.seq as i64)
+			.bind(p.block_number as i64)
+			.bind(f.code as i64)
+			.bind(&f.supervisor)
+			.bind(&p.block_hash)
+			.bind(p.extrinsic_index.map(|i| i as i64))
+			.bind(&p.extrinsic_hash)
+			.bind(p.event_index as i64)
+			.execute(&mut **tx)
+			.await?;
+		}
+		Ok(())
+	}
+
+	async fn write_event(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, e: &HistoryEvent) -> Result<(), Error> {
+		let p = &e.position;
+		self.query("INSERT INTO events (block_number, event_index, block_hash, extrinsic_index, extrinsic_hash, pallet, name, \
+			 device, cinema, account, node, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		.bind(p.block_number as i64)
+		.bind(p.event_index as i64)
+		.bind(&p.block_hash)
+		.bind(p.extrinsic_index.map(|i| i as i64))
+		.bind(&p.extrinsic_hash)
+		.bind(&e.pallet)
+		.bind(&e.name)
+		.bind(e.device.map(|d| d as i64))
+		.bind(e.cinema.map(|c| c as i64))
+		.bind(&e.account)
+		.bind(e.node.map(|n| n as i64))
+		.bind(e.fields.to_string())
+		.execute(&mut **tx)
+		.await?;
+		Ok(())
+	}
+
+	async fn write_snapshot(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, snapshot: &Snapshot) -> Result<(), Error> {
+		match snapshot {
+			Snapshot::Cinema(c) => {
+				self.query("INSERT INTO cinemas (cinema, region, name, latitude, longitude, updated_block) VALUES (?, ?, ?, ?, ?, ?) \
+					 ON CONFLICT (cinema) DO UPDATE SET region = excluded.region, name = excluded.name, \
+					 latitude = excluded.latitude, longitude = excluded.longitude, updated_block = excluded.updated_block")
+				.bind(c.cinema as i64)
+				.bind(&c.region)
+				.bind(&c.name)
+				.bind(c.latitude)
+				.bind(c.longitude)
+				.bind(c.updated_block as i64)
+				.execute(&mut **tx)
+				.await?;
+			},
+			Snapshot::Device(d) => {
+				self.query("INSERT INTO devices (device, device_key, cinema, region, status, status_since, manufacturer, model, \
+					 serial_number, firmware_version, production_date, updated_block) \
+					 VALUES (?, ?, ?, COALESCE((SELECT region FROM cinemas WHERE cinema = ?), ''), ?, ?, ?, ?, ?, ?, ?, ?) \
+					 ON CONFLICT (device) DO UPDATE SET device_key = excluded.device_key, cinema = excluded.cinema, \
+					 region = excluded.region, status = excluded.status, status_since = excluded.status_since, \
+					 manufacturer = excluded.manufacturer, model = excluded.model, serial_number = excluded.serial_number, \
+					 firmware_version = excluded.firmware_version, production_date = excluded.production_date, \
+					 updated_block = excluded.updated_block")
+				.bind(d.device as i64)
+				.bind(&d.key)
+				.bind(d.cinema as i64)
+				.bind(d.cinema as i64)
+				.bind(&d.status)
+				.bind(d.status_since as i64)
+				.bind(&d.manufacturer)
+				.bind(&d.model)
+				.bind(&d.serial_number)
+				.bind(&d.firmware_version)
+				.bind(d.production_date as i64)
+				.bind(d.updated_block as i64)
+				.execute(&mut **tx)
+				.await?;
+			},
+			Snapshot::DeviceGone(device) => {
+				self.query("DELETE FROM devices WHERE device = ?")
+					.bind(*device as i64)
+					.execute(&mut **tx)
+					.await?;
+			},
+			Snapshot::Grant(g) => {
+				self.query("INSERT INTO grants (account, role, scope, expires_at, granted_at, updated_block) VALUES (?, ?, ?, ?, ?, ?) \
+					 ON CONFLICT (account, role) DO UPDATE SET scope = excluded.scope, expires_at = excluded.expires_at, \
+					 granted_at = excluded.granted_at, updated_block = excluded.updated_block")
+				.bind(&g.account)
+				.bind(&g.role)
+				.bind(g.scope.to_string())
+				.bind(g.expires_at.map(|e| e as i64))
+				.bind(g.granted_at as i64)
+				.bind(g.updated_block as i64)
+				.execute(&mut **tx)
+				.await?;
+			},
+			Snapshot::GrantGone { account, role } => {
+				self.query("DELETE FROM grants WHERE account = ? AND role = ?")
+					.bind(account)
+					.bind(role)
+					.execute(&mut **tx)
+					.await?;
+			},
+		}
+		Ok(())
+	}
+
+	/// Rows of a query built at run time (`?` placeholders, parameters in order).
+	pub async fn fetch(&self, query: &str, params: &[Param]) -> Result<Vec<AnyRow>, Error> {
+		let mut q = self.query(query);
+		for p in params {
+			q = match p {
+				Param::Int(i) => q.bind(*i),
+				Param::Text(t) => q.bind(t.clone()),
+			};
+		}
+		q.fetch_all(&self.pool).await
+	}
+}
+
+/// `?` placeholders as `$1`, `$2`, ... (the queries hold no `?` inside string literals).
+pub fn numbered_placeholders(query: &str) -> String {
+	let mut out = String::with_capacity(query.len() + 16);
+	let mut n = 0;
+	for c in query.chars() {
+		if c == '?' {
+			n += 1;
+			out.push('$');
+			out.push_str(&n.to_string());
+		} else {
+			out.push(c);
+		}
+	}
+	out
+}
+
+/// Reads a screening row (the columns of `SELECT * FROM screenings`).
+pub fn screening_from_row(r: &AnyRow) -> Result<Screening, Error> {
+	let int = |name: &str| r.try_get::<i64, _>(name);
+	let opt = |name: &str| r.try_get::<Option<i64>, _>(name);
+	Ok(Screening {
+		device: int("device")? as u64,
+		seq: int("seq")? as u64,
+		record_hash: r.try_get("record_hash")?,
+		prev_hash: r.try_get("prev_hash")?,
+		cpl_id: r.try_get("cpl_id")?,
+		film_code: r.try_get("film_code")?,
+		title: r.try_get("title")?,
+		projectionist: r.try_get("projectionist")?,
+		started_at: int("started_at")?,
+		ended_at: int("ended_at")?,
+		cinema: int("cinema")? as u32,
+		hall: int("hall")? as u32,
+		region: r.try_get("region")?,
+		latitude: opt("latitude")?,
+		longitude: opt("longitude")?,
+		outcome: r.try_get("outcome")?,
+		abort_reason: opt("abort_reason")?.map(|v| v as u32),
+		report_hash: r.try_get("report_hash")?,
+		recorded_at: int("recorded_at")?,
+		position: crate::model::Position {
+			block_number: int("block_number")? as u32,
+			block_hash: r.try_get("block_hash")?,
+			extrinsic_index: opt("extrinsic_index")?.map(|v| v as u32),
+			extrinsic_hash: r.try_get("extrinsic_hash")?,
+			event_index: int("event_index")? as u32,
+		},
+	})
+}
+
+/// Reads a block row.
+pub fn block_from_row(r: &AnyRow) -> Result<BlockInfo, Error> {
+	let int = |name: &str| r.try_get::<i64, _>(name);
+	Ok(BlockInfo {
+		number: int("number")? as u32,
+		hash: r.try_get("hash")?,
+		parent_hash: r.try_get("parent_hash")?,
+		spec_version: int("spec_version")? as u32,
+		timestamp: int("timestamp")?,
+		extrinsics: int("extrinsics")? as u32,
+		from_archive: int("from_archive")? != 0,
+	})
+}
+
+/// Reads a device row.
+pub fn device_from_row(r: &AnyRow) -> Result<Device, Error> {
+	let int = |name: &str| r.try_get::<i64, _>(name);
+	Ok(Device {
+		device: int("device")? as u64,
+		key: r.try_get("device_key")?,
+		cinema: int("cinema")? as u32,
+		region: r.try_get("region")?,
+		status: r.try_get("status")?,
+		status_since: int("status_since")? as u32,
+		manufacturer: r.try_get("manufacturer")?,
+		model: r.try_get("model")?,
+		serial_number: r.try_get("serial_number")?,
+		firmware_version: r.try_get("firmware_version")?,
+		production_date: int("production_date")? as u32,
+		updated_block: int("updated_block")? as u32,
+	})
+}
+
+/// Reads a cinema row.
+pub fn cinema_from_row(r: &AnyRow) -> Result<Cinema, Error> {
+	Ok(Cinema {
+		cinema: r.try_get::<i64, _>("cinema")? as u32,
+		region: r.try_get("region")?,
+		name: r.try_get("name")?,
+		latitude: r.try_get("latitude")?,
+		longitude: r.try_get("longitude")?,
+		updated_block: r.try_get::<i64, _>("updated_block")? as u32,
+	})
+}
+
+/// Reads a grant row.
+pub fn grant_from_row(r: &AnyRow) -> Result<Grant, Error> {
+	let scope: String = r.try_get("scope")?;
+	Ok(Grant {
+		account: r.try_get("account")?,
+		role: r.try_get("role")?,
+		scope: serde_json::from_str(&scope).unwrap_or(serde_json::Value::String(scope)),
+		expires_at: r.try_get::<Option<i64>, _>("expires_at")?.map(|v| v as u32),
+		granted_at: r.try_get::<i64, _>("granted_at")? as u32,
+		updated_block: r.try_get::<i64, _>("updated_block")? as u32,
+	})
+}
+
+/// Reads a history row.
+pub fn event_from_row(r: &AnyRow) -> Result<HistoryEvent, Error> {
+	let fields: String = r.try_get("fields")?;
+	Ok(HistoryEvent {
+		pallet: r.try_get("pallet")?,
+		name: r.try_get("name")?,
+		device: r.try_get::<Option<i64>, _>("device")?.map(|v| v as u64),
+		cinema: r.try_get::<Option<i64>, _>("cinema")?.map(|v| v as u32),
+		account: r.try_get("account")?,
+		node: r.try_get::<Option<i64>, _>("node")?.map(|v| v as u32),
+		fields: serde_json::from_str(&fields).unwrap_or(serde_json::Value::String(fields)),
+		position: crate::model::Position {
+			block_number: r.try_get::<i64, _>("block_number")? as u32,
+			block_hash: r.try_get("block_hash")?,
+			extrinsic_index: r.try_get::<Option<i64>, _>("extrinsic_index")?.map(|v| v as u32),
+			extrinsic_hash: r.try_get("extrinsic_hash")?,
+			event_index: r.try_get::<i64, _>("event_index")? as u32,
+		},
+	})
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::model::{Position, Screening};
+
+	fn block(number: u32) -> BlockInfo {
+		BlockInfo {
+			number,
+			hash: format!("0x{number:02}"),
+			parent_hash: format!("0x{:02}", number.saturating_sub(1)),
+			spec_version: 1,
+			timestamp: 1_000 * number as i64,
+			extrinsics: 1,
+			from_archive: false,
+		}
+	}
+
+	fn screening(seq: u64, block: u32) -> Screening {
+		Screening {
+			device: 9,
+			seq,
+			record_hash: "0xaa".into(),
+			prev_hash: "0xbb".into(),
+			cpl_id: None,
+			film_code: Some("001".into()),
+			title: "Hugo".into(),
+			projectionist: "P-1".into(),
+			started_at: 10 * seq as i64,
+			ended_at: 10 * seq as i64 + 5,
+			cinema: 5,
+			hall: 1,
+			region: String::new(),
+			latitude: Some(-1),
+			longitude: None,
+			outcome: "completed".into(),
+			abort_reason: None,
+			report_hash: None,
+			recorded_at: 7,
+			position: Position {
+				block_number: block,
+				block_hash: format!("0x{block:02}"),
+				extrinsic_index: Some(1),
+				extrinsic_hash: Some("0xcc".into()),
+				event_index: 2,
+			},
+		}
+	}
+
+	#[tokio::test]
+	async fn blocks_are_written_whole_after_the_cursor_only() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path().join("index.db").to_str().unwrap()).await.unwrap();
+		assert_eq!(store.cursor().await.unwrap(), None);
+		let cinema = Snapshot::Cinema(Cinema {
+			cinema: 5,
+			region: "CN-BJ".into(),
+			name: "Demo".into(),
+			latitude: None,
+			longitude: None,
+			updated_block: 0,
+		});
+		let genesis = BlockChanges { snapshots: vec![cinema], ..Default::default() };
+		store.write_block("0xg", None, &block(0), &genesis).await.unwrap();
+		let c0 = store.cursor().await.unwrap().unwrap();
+		assert_eq!((c0.block_number, c0.genesis_hash.as_str()), (0, "0xg"));
+
+		let one = BlockChanges { screenings: vec![screening(1, 1)], ..Default::default() };
+		store.write_block("0xg", Some(&c0), &block(1), &one).await.unwrap();
+		// A second writer that read the old cursor writes nothing, not even its screening.
+		let stale = BlockChanges { screenings: vec![screening(2, 1)], ..Default::default() };
+		assert!(store.write_block("0xg", Some(&c0), &block(1), &stale).await.is_err());
+		// A block whose rows break a constraint leaves the cursor where it was.
+		let c1 = store.cursor().await.unwrap().unwrap();
+		let duplicate = BlockChanges { screenings: vec![screening(1, 2)], ..Default::default() };
+		assert!(store.write_block("0xg", Some(&c1), &block(2), &duplicate).await.is_err());
+		assert_eq!(store.cursor().await.unwrap().unwrap().block_number, 1);
+
+		let rows = store.fetch("SELECT * FROM screenings ORDER BY seq", &[]).await.unwrap();
+		let read: Vec<Screening> = rows.iter().map(|r| screening_from_row(r).unwrap()).collect();
+		let mut want = screening(1, 1);
+		want.region = "CN-BJ".into();
+		assert_eq!(read, vec![want], "the region comes from the cinema; nothing of the refused blocks");
+		let blocks = store.fetch("SELECT number FROM blocks", &[]).await.unwrap();
+		assert_eq!(blocks.len(), 2);
+	}
+
+	#[test]
+	fn placeholders_for_postgres() {
+		assert_eq!(numbered_placeholders("a = ? AND (b > ? OR c LIKE ?)"), "a = $1 AND (b > $2 OR c LIKE $3)");
+	}
+}

@@ -1,0 +1,140 @@
+//! The information server under test: a `cinechain-indexer` process following a node, and a
+//! blocking HTTP client for its API.
+
+use std::{
+	io::{Read, Write},
+	net::TcpStream,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::Duration,
+};
+
+use serde_json::Value;
+
+use crate::{free_port, profile_binary};
+
+/// A running `cinechain-indexer`; killed (SIGKILL) when dropped.
+pub struct Indexer {
+	child: Option<Child>,
+	pub port: u16,
+	log: PathBuf,
+	args: Vec<String>,
+}
+
+/// An HTTP answer.
+#[derive(Debug)]
+pub struct Answer {
+	pub status: u16,
+	pub headers: String,
+	pub body: String,
+}
+
+impl Answer {
+	/// The body as JSON.
+	pub fn json(&self) -> Value {
+		serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+	}
+
+	/// A header's value.
+	pub fn header(&self, name: &str) -> Option<String> {
+		self.headers.lines().find_map(|l| {
+			let (k, v) = l.split_once(':')?;
+			k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+		})
+	}
+}
+
+impl Indexer {
+	/// Starts an indexer following the node at `127.0.0.1:node_port` into `db`, with `extra`
+	/// arguments, logging to `log`.
+	pub fn start(node_port: u16, db: &str, extra: &[&str], log: &Path) -> Indexer {
+		let port = free_port();
+		let mut args = vec![
+			"--node".to_string(),
+			format!("ws://127.0.0.1:{node_port}"),
+			"--db".into(),
+			db.into(),
+			"--listen".into(),
+			format!("127.0.0.1:{port}"),
+		];
+		args.extend(extra.iter().map(|s| s.to_string()));
+		let mut indexer = Indexer { child: None, port, log: log.to_path_buf(), args };
+		indexer.spawn();
+		indexer
+	}
+
+	fn spawn(&mut self) {
+		let log = std::fs::File::options().create(true).append(true).open(&self.log).expect("indexer log");
+		let child = Command::new(profile_binary("cinechain-indexer"))
+			.args(&self.args)
+			.stdin(Stdio::null())
+			.stdout(log.try_clone().expect("log"))
+			.stderr(log)
+			.spawn()
+			.expect("start cinechain-indexer");
+		self.child = Some(child);
+	}
+
+	/// `kill -9`.
+	pub fn kill(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	/// Starts it again with the same arguments (same database, same port).
+	pub fn restart(&mut self) {
+		self.kill();
+		self.spawn();
+	}
+
+	/// The log's last lines, for failure messages.
+	pub fn log_tail(&self) -> String {
+		let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+		let lines: Vec<&str> = text.lines().collect();
+		lines[lines.len().saturating_sub(30)..].join("\n")
+	}
+
+	/// `GET path`; `Err` while the server is not up.
+	pub fn try_get(&self, path: &str) -> Result<Answer, String> {
+		let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
+		stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
+		write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+		let mut response = String::new();
+		stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
+		let (head, body) = response.split_once("\r\n\r\n").ok_or("malformed HTTP response")?;
+		let (status_line, headers) = head.split_once("\r\n").unwrap_or((head, ""));
+		let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or("no status")?;
+		Ok(Answer { status, headers: headers.to_string(), body: body.to_string() })
+	}
+
+	/// `GET path`, which must answer.
+	pub fn get(&self, path: &str) -> Answer {
+		self.try_get(path).unwrap_or_else(|e| panic!("GET {path}: {e}\n{}", self.log_tail()))
+	}
+
+	/// `GET path`, which must answer 200 with JSON.
+	pub fn json(&self, path: &str) -> Value {
+		let answer = self.get(path);
+		assert_eq!(answer.status, 200, "GET {path}: {}", answer.body);
+		answer.json()
+	}
+
+	/// The last block written, once the API is up and a block is indexed.
+	pub fn indexed_block(&self) -> Option<u32> {
+		let status = self.try_get("/status").ok()?;
+		serde_json::from_str::<Value>(&status.body).ok()?["indexedBlock"].as_u64().map(|n| n as u32)
+	}
+
+	/// Whether the process is still running.
+	pub fn is_running(&mut self) -> bool {
+		self.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(None)))
+	}
+}
+
+impl Drop for Indexer {
+	fn drop(&mut self) {
+		self.kill();
+	}
+}

@@ -1,0 +1,380 @@
+//! The information server end to end: a real node, the real projector agent recording through
+//! its light client, a supervisor at work, and `cinechain-indexer` following the chain into
+//! SQLite and into a real PostgreSQL server at once.
+//!
+//! - Every screening's fields and position in the index equal what the chain's own events say
+//!   (read independently, with subxt's generated types).
+//! - Every filter, paging, the CSV export, flags, device history, registry entries from genesis,
+//!   and bad requests answered with JSON reasons.
+//! - Both databases answer every query identically.
+//! - `kill -9` of an indexer in the middle of its backfill, then a restart: it ends with exactly
+//!   the answers of an indexer that was never killed (no gap, no duplicate).
+
+use std::{fs, path::Path, process::Child, time::Duration};
+
+use cinechain_e2e::{
+	chain::{cinechain, connect, submit, Client},
+	cluster::chain_spec_with_slot,
+	indexer::Indexer,
+	postgres::Postgres,
+	projector, projector_ok,
+	records::now_ms,
+	ship_chain_spec, wait_for, Node, NodeConfig,
+};
+use serde_json::{json, Value};
+use subxt::utils::AccountId32;
+use subxt_signer::sr25519::dev;
+
+const CINEMA: u32 = 11_010_501;
+const CPL: &str = "6f1c0c36-8d0e-4a57-9a6e-2c1b3f4d5e6f";
+const REPORT: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
+
+/// The agent daemon; killed when dropped.
+struct Agent(Child);
+
+impl Drop for Agent {
+	fn drop(&mut self) {
+		let _ = self.0.kill();
+		let _ = self.0.wait();
+	}
+}
+
+/// Screening event `n` as the playback system writes it: a mix of films, outcomes, optional
+/// fields.
+fn screening_event(n: u64) -> Value {
+	let ended = now_ms() - 600_000 + n * 1_000;
+	let film = match n {
+		0 => json!({ "title": "Hugo", "cpl_id": format!("urn:uuid:{CPL}"), "film_code": "001101202501" }),
+		1 => json!({ "title": "Cinema Paradiso", "film_code": "001101202502" }),
+		_ => json!({ "title": "The Last Picture Show", "cpl_id": CPL }),
+	};
+	let mut event = json!({
+		"film": film,
+		"projectionist": if n % 2 == 0 { "P-0042" } else { "P-0007" },
+		"hall": 1 + n % 3,
+		"started_at": ended - 2 * 3_600_000,
+		"ended_at": ended,
+		"outcome": if n == 1 { json!({ "aborted": 7 }) } else { json!("completed") },
+	});
+	if n == 0 {
+		event["report_hash"] = json!(REPORT);
+	}
+	event
+}
+
+fn drop_event(spool: &Path, n: u64) {
+	let tmp = spool.join(format!(".{n:03}.json"));
+	fs::write(&tmp, screening_event(n).to_string()).unwrap();
+	fs::rename(&tmp, spool.join(format!("{n:03}.json"))).unwrap();
+}
+
+async fn head_seq(client: &Client, device: u64) -> u64 {
+	let at = client.at_current_block().await.expect("finalized block");
+	let heads = at.storage().entry(cinechain::storage().screenings().heads()).unwrap();
+	heads.fetch((device,)).await.unwrap().decode().unwrap().last_seq
+}
+
+fn hex(bytes: &[u8]) -> String {
+	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Every `ScreeningRecorded` of the chain up to `last`, as the index should show it: the
+/// record's fields and where it is (read with the generated types, not the indexer's code).
+async fn chain_screenings(client: &Client, last: u32) -> Vec<Value> {
+	let mut out = Vec::new();
+	for number in 1..=last {
+		let at = client.at_block(number).await.expect("block");
+		let block_hash = hex(at.block_hash().as_bytes());
+		let extrinsics = at.extrinsics().fetch().await.expect("body");
+		let events = at.events().fetch().await.expect("events");
+		for event in events.iter() {
+			let event = event.expect("event decodes");
+			let Some(recorded) = event.decode_fields_as::<cinechain::screenings::events::ScreeningRecorded>() else {
+				continue;
+			};
+			let recorded = recorded.expect("ScreeningRecorded decodes");
+			let r = &recorded.record;
+			let index = match event.phase() {
+				subxt::events::Phase::ApplyExtrinsic(i) => i,
+				other => panic!("a screening recorded outside an extrinsic: {other:?}"),
+			};
+			let extrinsic = extrinsics.iter().nth(index as usize).expect("the event's extrinsic").expect("decodes");
+			use cinechain::runtime_types::pallet_screenings::types::Outcome;
+			let (outcome, reason) = match r.outcome {
+				Outcome::Completed => ("completed", Value::Null),
+				Outcome::Aborted { reason } => ("aborted", json!(reason)),
+			};
+			out.push(json!({
+				"device": recorded.device, "seq": recorded.seq, "recordHash": hex(&recorded.record_hash),
+				"prevHash": hex(&r.prev_hash),
+				"cplId": r.film.cpl_id.map(|id| {
+					let h = hex(&id)[2..].to_string();
+					format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+				}),
+				"filmCode": r.film.film_code.as_ref().map(|c| String::from_utf8(c.0.clone()).unwrap()),
+				"title": String::from_utf8(r.film.title.0.clone()).unwrap(),
+				"projectionist": String::from_utf8(r.projectionist.0.clone()).unwrap(),
+				"startedAt": r.started_at, "endedAt": r.ended_at,
+				"cinema": r.venue.cinema, "hall": r.venue.hall, "region": "CN-BJ",
+				"latitude": r.location.as_ref().map(|l| l.latitude),
+				"longitude": r.location.as_ref().map(|l| l.longitude),
+				"outcome": outcome, "abortReason": reason,
+				"reportHash": r.report_hash.map(|h| hex(&h)),
+				"blockNumber": number, "blockHash": block_hash, "extrinsicIndex": index,
+				"extrinsicHash": hex(&sp_crypto_hashing::blake2_256(extrinsic.bytes())),
+				"eventIndex": event.index(),
+			}));
+		}
+	}
+	out
+}
+
+/// The queries every database must answer identically.
+fn suite(device: u64, charlie: &str) -> Vec<String> {
+	let mut paths: Vec<String> = [
+		"/screenings".to_string(),
+		format!("/screenings?device={device}"),
+		format!("/screenings?cinema={CINEMA}&limit=2"),
+		"/screenings?region=CN-B".into(),
+		"/screenings?region=CN-SH".into(),
+		"/screenings?filmCode=001101202502".into(),
+		format!("/screenings?cplId={}", CPL.to_uppercase()),
+		"/screenings?title=paradiso".into(),
+		"/screenings?title=PICTURE%20show".into(),
+		"/screenings?projectionist=P-0007".into(),
+		format!("/screenings/{device}/1"),
+		format!("/screenings/{device}/3"),
+		format!("/devices/{device}"),
+		format!("/devices/{device}/history"),
+		format!("/devices?cinema={CINEMA}"),
+		"/devices?status=Active&region=CN".into(),
+		"/cinemas".into(),
+		format!("/cinemas/{CINEMA}"),
+		format!("/accounts/{charlie}/roles"),
+		format!("/accounts/{charlie}/history"),
+		"/flags".into(),
+		"/flags?open=false".into(),
+		"/flags?open=true".into(),
+	]
+	.into();
+	paths.push(format!("/screenings?device={device}&limit=2&cursor=0.0.0"));
+	paths
+}
+
+/// Follows `nextCursor` from `path` to the end; every item once.
+fn all_pages(indexer: &Indexer, path: &str) -> Vec<Value> {
+	let mut items = Vec::new();
+	let mut page = indexer.json(path);
+	loop {
+		items.extend(page["items"].as_array().expect("items").iter().cloned());
+		match page["nextCursor"].as_str() {
+			Some(cursor) => page = indexer.json(&format!("{path}&cursor={cursor}")),
+			None => return items,
+		}
+	}
+}
+
+#[test]
+fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
+	let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
+	let dir = tempfile::tempdir().expect("temp dir");
+	let postgres = Postgres::start(&dir.path().join("pg"));
+
+	// One validator on one-second slots, keeping the state of every finalized block (the
+	// indexer reads events and registry entries at each block).
+	let spec = chain_spec_with_slot(&dir.path().join("spec"), 1_000);
+	let spec = spec.to_str().expect("utf-8 path").to_string();
+	let node = Node::start(
+		NodeConfig::new("alice", &spec, 0).args(["--alice", "--validator", "--state-pruning", "archive-canonical"]),
+		&dir.path().join("node"),
+	);
+	wait_for("block 1 finalized", Duration::from_secs(120), &[&node], || node.finalized_number() >= 1);
+	let client = rt.block_on(connect(node.rpc.port));
+
+	// The demo device //One, at a position fix, records six screenings through its light client.
+	let data = dir.path().join("projector");
+	ship_chain_spec(&data, &spec, &[&node]);
+	projector_ok(
+		&data,
+		&["init", "--cinema", &CINEMA.to_string(), "--latitude", "39.9042", "--longitude", "116.4074", "--dev-key", "//One"],
+	);
+	let one: AccountId32 = dev::one().public_key().into();
+	let device: u64 = rt.block_on(async {
+		let at = client.at_current_block().await.unwrap();
+		let by_key = at.storage().entry(cinechain::storage().devices().device_by_key()).unwrap();
+		by_key.fetch((one.clone(),)).await.expect("//One is a demo device").decode().unwrap()
+	});
+	let spool = dir.path().join("spool");
+	fs::create_dir_all(&spool).unwrap();
+	let log = fs::File::create(dir.path().join("agent.log")).unwrap();
+	let _agent = Agent(
+		projector(&data)
+			.args(["run", "--spool"])
+			.arg(&spool)
+			.stdout(log.try_clone().unwrap())
+			.stderr(log)
+			.spawn()
+			.expect("start the agent"),
+	);
+	let screenings = 6;
+	for n in 0..screenings {
+		drop_event(&spool, n);
+	}
+	wait_for("six screenings finalized", Duration::from_secs(300), &[&node], || {
+		rt.block_on(head_seq(&client, device)) >= screenings
+	});
+
+	// Indexers on both databases, following while the chain goes on.
+	let sqlite_db = dir.path().join("index.db");
+	let sqlite = Indexer::start(node.rpc.port, sqlite_db.to_str().unwrap(), &[], &dir.path().join("sqlite.log"));
+	let pg = Indexer::start(node.rpc.port, &postgres.database("cinechain"), &[], &dir.path().join("pg.log"));
+
+	// A supervisor (Charlie, the demo supervisor) flags screening 2 and resolves the flag, and
+	// suspends and resumes the device.
+	let charlie = dev::charlie();
+	let tx = cinechain::transactions();
+	let mut last = 0;
+	for call in [
+		rt.block_on(submit(&client, &tx.screenings().flag_screening(device, 2, 31), &charlie)),
+		rt.block_on(submit(&client, &tx.screenings().resolve_flag(device, 2, 32), &charlie)),
+		rt.block_on(submit(&client, &tx.devices().suspend_device(device, 4), &charlie)),
+		rt.block_on(submit(&client, &tx.devices().resume_device(device), &charlie)),
+	] {
+		match call {
+			cinechain_e2e::chain::Outcome::Succeeded { block_number, .. } => last = last.max(block_number),
+			other => panic!("supervisor call: {other:?}"),
+		}
+	}
+	let target = node.finalized_number().max(last);
+	for (name, indexer) in [("sqlite", &sqlite), ("postgres", &pg)] {
+		wait_for(&format!("the {name} indexer at #{target}"), Duration::from_secs(120), &[&node], || {
+			indexer.indexed_block().is_some_and(|n| n >= target)
+		});
+	}
+
+	// Every screening, every field, where the chain has it.
+	let expected = rt.block_on(chain_screenings(&client, target));
+	assert_eq!(expected.len(), screenings as usize, "the chain holds the six records");
+	let indexed = all_pages(&sqlite, &format!("/screenings?device={device}&limit=4"));
+	assert_eq!(indexed.len(), expected.len(), "paging returns every record once");
+	for want in &expected {
+		let seq = want["seq"].as_u64().unwrap();
+		let got = &sqlite.json(&format!("/screenings/{device}/{seq}"))["screening"];
+		for (field, value) in want.as_object().unwrap() {
+			assert_eq!(&got[field], value, "screening {seq}: field {field}\n{got:#}");
+		}
+		assert!(got["recordedAt"].as_i64().unwrap() > 0);
+		assert!(indexed.iter().any(|s| s["seq"] == want["seq"] && s["blockHash"] == want["blockHash"]));
+	}
+	let first = &sqlite.json(&format!("/screenings/{device}/1"))["screening"];
+	assert_eq!(first["title"], "Hugo");
+	assert_eq!(first["cplId"], CPL);
+	assert_eq!(first["reportHash"], REPORT);
+	assert_eq!((first["latitude"].as_i64(), first["longitude"].as_i64()), (Some(39_904_200), Some(116_407_400)));
+	let aborted = &sqlite.json(&format!("/screenings/{device}/2"))["screening"];
+	assert_eq!((aborted["outcome"].as_str(), aborted["abortReason"].as_u64()), (Some("aborted"), Some(7)));
+
+	// Filters.
+	let count = |path: &str| all_pages(&sqlite, path).len();
+	assert_eq!(count("/screenings?region=CN-B&limit=100"), 6);
+	assert_eq!(count("/screenings?region=CN-SH&limit=100"), 0);
+	assert_eq!(count("/screenings?filmCode=001101202502&limit=100"), 1);
+	assert_eq!(count(&format!("/screenings?cplId={CPL}&limit=100")), 5, "one without a CPL id");
+	assert_eq!(count("/screenings?title=picture&limit=100"), 4);
+	assert_eq!(count("/screenings?projectionist=P-0007&limit=100"), 3);
+	let third = &expected[2];
+	let (from, to) = (third["startedAt"].as_i64().unwrap(), expected[4]["startedAt"].as_i64().unwrap());
+	assert_eq!(count(&format!("/screenings?from={from}&to={to}&limit=100")), 2, "[from, to)");
+
+	// CSV export: a header and one line per record, parts chained by X-Next-Cursor.
+	let csv = sqlite.get(&format!("/screenings.csv?device={device}&limit=4"));
+	assert_eq!(csv.status, 200);
+	assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+	let lines: Vec<&str> = csv.body.trim_end().split("\r\n").collect();
+	assert!(lines[0].starts_with("device,seq,startedAt"), "{}", lines[0]);
+	assert_eq!(lines.len(), 5);
+	let next = csv.header("x-next-cursor").expect("a next part");
+	let rest = sqlite.get(&format!("/screenings.csv?device={device}&limit=4&cursor={next}"));
+	assert_eq!(rest.body.trim_end().split("\r\n").count(), 3, "header and the last two");
+	assert!(rest.header("x-next-cursor").is_none());
+
+	// Flags, device status and history, genesis registry entries, roles.
+	let flags = sqlite.json("/flags?open=false");
+	let flag = &flags["items"][0];
+	assert_eq!((flag["seq"].as_u64(), flag["reason"].as_u64(), flag["resolution"].as_u64()), (Some(2), Some(31), Some(32)));
+	assert_eq!(sqlite.json("/flags?open=true")["items"].as_array().unwrap().len(), 0);
+	let device_row = sqlite.json(&format!("/devices/{device}"));
+	assert_eq!((device_row["status"].as_str(), device_row["region"].as_str()), (Some("Active"), Some("CN-BJ")));
+	assert_eq!(device_row["key"], hex(&one.0));
+	assert_eq!(device_row["serialNumber"], "DEMO-0001");
+	let history: Vec<String> = sqlite.json(&format!("/devices/{device}/history"))["items"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|e| e["name"].as_str().unwrap().to_string())
+		.collect();
+	assert_eq!(history, ["ScreeningFlagged", "FlagResolved", "DeviceSuspended", "DeviceResumed"]);
+	assert_eq!(sqlite.json(&format!("/cinemas/{CINEMA}"))["region"], "CN-BJ");
+	let charlie_hex = hex(&AccountId32::from(charlie.public_key()).0);
+	let roles = sqlite.json(&format!("/accounts/{charlie_hex}/roles"));
+	assert!(roles.as_array().unwrap().iter().any(|g| g["role"] == "Supervisor"), "{roles}");
+
+	// Bad requests: JSON with a reason, nothing else.
+	for (path, status, reason) in [
+		("/screenings?limit=5000", 400, "limit"),
+		("/screenings?devcie=1", 400, "unknown parameter"),
+		("/screenings?cplId=xyz", 400, "UUID"),
+		("/screenings?cursor=nonsense", 400, "cursor"),
+		("/devices/abc", 400, ""),
+		("/accounts/0x12/roles", 400, "32 bytes"),
+		("/screenings/999999/1", 404, "no screening"),
+		("/nowhere", 404, "openapi"),
+	] {
+		let answer = sqlite.get(path);
+		assert_eq!(answer.status, status, "GET {path}: {}", answer.body);
+		let error = answer.json()["error"].as_str().unwrap_or_else(|| panic!("GET {path}: no error: {}", answer.body)).to_string();
+		assert!(error.contains(reason), "GET {path}: {error}");
+	}
+	let openapi = sqlite.json("/openapi.json");
+	assert_eq!(openapi["openapi"], "3.0.3");
+
+	// PostgreSQL answers exactly as SQLite does.
+	let paths = suite(device, &charlie_hex);
+	for path in &paths {
+		assert_eq!(sqlite.json(path), pg.json(path), "GET {path}: SQLite and PostgreSQL differ");
+	}
+	let status = pg.json("/status");
+	assert_eq!(status["database"], "postgres", "{status}\n{}", postgres.log());
+
+	// kill -9 in the middle of a backfill, then a restart: the same answers as the indexer that
+	// was never killed. The backfill is throttled so that it is still running when killed.
+	let fresh = dir.path().join("fresh.db");
+	let mut crashed = Indexer::start(
+		node.rpc.port,
+		fresh.to_str().unwrap(),
+		&["--max-blocks-per-second", "20"],
+		&dir.path().join("crashed.log"),
+	);
+	wait_for("the fresh indexer to pass #5", Duration::from_secs(60), &[&node], || {
+		crashed.indexed_block().is_some_and(|n| n >= 5)
+	});
+	crashed.kill();
+	let at_kill = {
+		let reader = Indexer::start(node.rpc.port, fresh.to_str().unwrap(), &["--no-follow"], &dir.path().join("reader.log"));
+		let mut at = None;
+		wait_for("the killed indexer's database to open", Duration::from_secs(30), &[&node], || {
+			at = reader.indexed_block();
+			at.is_some()
+		});
+		at.unwrap()
+	};
+	assert!(at_kill < target, "killed at #{at_kill}, before the backfill reached #{target}");
+	crashed.restart();
+	let now = sqlite.indexed_block().unwrap();
+	wait_for("the restarted indexer to catch up", Duration::from_secs(120), &[&node], || {
+		crashed.indexed_block().is_some_and(|n| n >= now)
+	});
+	for path in &paths {
+		assert_eq!(sqlite.json(path), crashed.json(path), "GET {path}: differs after kill -9 and restart");
+	}
+}
