@@ -9,8 +9,6 @@
 //!    node started with `--sync full` executes the whole chain from genesis (its peers serve
 //!    the pruned bodies from the archive) and reaches the validator's state; timed against the
 //!    same sync from a node that kept every body.
-//! 1c. The information server follows the pruned validator: the bodies it pruned come from the
-//!    cluster.
 //! 2. `kill -9` of a member: the chain marks it offline and its blocks are back to R copies.
 //! 3. A new member joins: it receives its share, and the cluster is back to exactly R copies.
 //! 4. R − 1 members killed at once: every block is still served by every survivor at once.
@@ -32,7 +30,6 @@ use std::{
 
 use cinechain_e2e::{
 	cluster::{held, Cluster},
-	indexer::Indexer,
 	log_tails, wait_for,
 };
 use serde_json::{json, Value};
@@ -218,27 +215,6 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 	let from_keeper = cluster.sync_new_node("sync-from-keeper", 10, &[keeper.multiaddr()], target, SYNC_TIMEOUT);
 	eprintln!("full sync of {target} blocks: {from_cluster:?} from the pruned validator and the cluster, {from_keeper:?} from a node keeping every body");
 	drop(keeper);
-
-	// 1c. The information server follows the pruned validator (which keeps the state of
-	//     finalized blocks but only the last 64 bodies): the bodies it pruned come from the
-	//     cluster, checked against their blocks, and the index holds every block.
-	let indexer = Indexer::start(
-		cluster.validator.rpc.port,
-		dir.path().join("index.db").to_str().expect("utf-8 path"),
-		&[],
-		&dir.path().join("indexer.log"),
-	);
-	let indexed = Instant::now();
-	wait_for("the indexer to reach the head", CLUSTER_TIMEOUT, &[&cluster.validator], || {
-		indexer.indexed_block().is_some_and(|n| n >= target)
-	});
-	eprintln!("indexer: {target} blocks indexed in {:?}", indexed.elapsed());
-	let old = indexer.json("/blocks/5");
-	assert_eq!((old["hash"].as_str(), old["fromArchive"].as_bool()), (Some(hashes[&5].as_str()), Some(true)), "{old}");
-	let head = indexer.indexed_block().expect("indexed");
-	let recent = indexer.json(&format!("/blocks/{head}"));
-	assert_eq!(recent["fromArchive"], false, "a body the validator keeps comes from it: {recent}");
-	drop(indexer);
 
 	// 2. kill -9 of a member.
 	let at_kill = cluster.validator.finalized_number();
