@@ -16,9 +16,9 @@ if [ -z "${RUSTUP_TOOLCHAIN:-}" ] && [ -f "$HOME/.cache/cinechain/toolchain" ]; 
   RUSTUP_TOOLCHAIN="$(cat "$HOME/.cache/cinechain/toolchain")"
   export RUSTUP_TOOLCHAIN
 fi
+CINECHAIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # The runtime's wasm build runs in the target dir and must find this workspace's Cargo.lock.
-WASM_BUILD_WORKSPACE_HINT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export WASM_BUILD_WORKSPACE_HINT
+export WASM_BUILD_WORKSPACE_HINT="$CINECHAIN_ROOT"
 # The node binary every script and test runs.
 export CINECHAIN_NODE="${CINECHAIN_NODE:-$CARGO_TARGET_DIR/$CARGO_PROFILE/cinechain-node}"
 
@@ -28,5 +28,5 @@ export CINECHAIN_NODE="${CINECHAIN_NODE:-$CARGO_TARGET_DIR/$CARGO_PROFILE/cinech
 # builds second, into the same target directory.
 cinechain_build() {
   cargo build --locked --profile "$CARGO_PROFILE" --workspace --all-targets "$@" &&
-    cargo build --locked --profile "$CARGO_PROFILE" --manifest-path "$WASM_BUILD_WORKSPACE_HINT/indexer/Cargo.toml" --all-targets
+    cargo build --locked --profile "$CARGO_PROFILE" --manifest-path "$CINECHAIN_ROOT/indexer/Cargo.toml" --all-targets
 }

@@ -33,13 +33,20 @@ use crate::{
 	value::hex0x,
 };
 
-/// Why indexing a block failed. The follower retries from the same block; nothing was written.
+/// Why following stopped. Nothing of the block being indexed was written.
 #[derive(Debug)]
-pub struct Error(pub String);
+pub enum Error {
+	/// Worth trying again from the same block (node gone, a block not readable yet).
+	Retry(String),
+	/// The database indexes another chain: trying again cannot help.
+	WrongChain(String),
+}
 
 impl std::fmt::Display for Error {
 	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-		f.write_str(&self.0)
+		match self {
+			Error::Retry(m) | Error::WrongChain(m) => f.write_str(m),
+		}
 	}
 }
 
@@ -47,7 +54,7 @@ impl std::error::Error for Error {}
 
 macro_rules! ctx {
 	($what:expr) => {
-		|e| Error(format!("{}: {e}", $what))
+		|e| Error::Retry(format!("{}: {e}", $what))
 	};
 }
 
@@ -69,19 +76,19 @@ pub fn websocket_url(url: &str) -> Result<String, Error> {
 	} else if let Some(rest) = url.strip_prefix("wss://").or_else(|| url.strip_prefix("https://")) {
 		("wss://", rest)
 	} else {
-		return Err(Error(format!("`{url}` is not a node URL (ws://, wss://, http:// or https://)")));
+		return Err(Error::Retry(format!("`{url}` is not a node URL (ws://, wss://, http:// or https://)")));
 	};
 	if rest.is_empty() {
-		return Err(Error(format!("`{url}` names no host")));
+		return Err(Error::Retry(format!("`{url}` names no host")));
 	}
 	Ok(format!("{scheme}{rest}"))
 }
 
 /// A block as the archive returns it (SCALE: header, then the extrinsics), split into the
-/// header's hash and the extrinsics (each with its length prefix, as hashed).
-pub fn split_archived_block(bytes: &[u8]) -> Result<(H256, Vec<Vec<u8>>), String> {
+/// header, its hash and the extrinsics (each with its length prefix, as hashed).
+pub fn split_archived_block(bytes: &[u8]) -> Result<(SubstrateHeader<H256>, H256, Vec<Vec<u8>>), String> {
 	let input = &mut &bytes[..];
-	SubstrateHeader::<H256>::decode(input).map_err(|e| format!("header: {e}"))?;
+	let header = SubstrateHeader::<H256>::decode(input).map_err(|e| format!("header: {e}"))?;
 	let header_len = bytes.len() - input.len();
 	let hash = H256(sp_crypto_hashing::blake2_256(&bytes[..header_len]));
 	let count = Compact::<u32>::decode(input).map_err(|e| format!("extrinsic count: {e}"))?.0;
@@ -99,21 +106,21 @@ pub fn split_archived_block(bytes: &[u8]) -> Result<(H256, Vec<Vec<u8>>), String
 	if !input.is_empty() {
 		return Err(format!("{} bytes after the last extrinsic", input.len()));
 	}
-	Ok((hash, extrinsics))
+	Ok((header, hash, extrinsics))
 }
 
 impl Follower {
 	/// Connects to the node at `url` and checks that `store` indexes this node's chain.
 	pub async fn connect(url: &str, store: Store) -> Result<Follower, Error> {
 		let ws = websocket_url(url)?;
-		let rpc_client = RpcClient::from_insecure_url(&ws).await.map_err(|e| Error(format!("cannot connect to {ws}: {e}")))?;
+		let rpc_client = RpcClient::from_insecure_url(&ws).await.map_err(|e| Error::Retry(format!("cannot connect to {ws}: {e}")))?;
 		let backend = LegacyBackend::<PolkadotConfig>::builder().build(rpc_client.clone());
-		let client = OnlineClient::from_backend(Arc::new(backend)).await.map_err(|e| Error(format!("{ws}: {e}")))?;
+		let client = OnlineClient::from_backend(Arc::new(backend)).await.map_err(|e| Error::Retry(format!("{ws}: {e}")))?;
 		let rpc = LegacyRpcMethods::new(rpc_client.clone());
 		let genesis = hex0x(client.genesis_hash().as_bytes());
-		if let Some(cursor) = store.cursor().await.map_err(|e| Error(format!("database: {e}")))? {
+		if let Some(cursor) = store.cursor().await.map_err(|e| Error::Retry(format!("database: {e}")))? {
 			if cursor.genesis_hash != genesis {
-				return Err(Error(format!(
+				return Err(Error::WrongChain(format!(
 					"the database indexes the chain with genesis {}, the node follows {genesis}",
 					cursor.genesis_hash
 				)));
@@ -129,13 +136,13 @@ impl Follower {
 
 	/// The node's finalized block number.
 	pub async fn finalized(&self) -> Result<u32, Error> {
-		let hash = self.rpc.chain_get_finalized_head().await.map_err(|e| Error(format!("finalized head: {e}")))?;
+		let hash = self.rpc.chain_get_finalized_head().await.map_err(|e| Error::Retry(format!("finalized head: {e}")))?;
 		let header = self
 			.rpc
 			.chain_get_header(Some(hash))
 			.await
-			.map_err(|e| Error(format!("finalized header: {e}")))?
-			.ok_or_else(|| Error("the node has no header for its finalized head".into()))?;
+			.map_err(|e| Error::Retry(format!("finalized header: {e}")))?
+			.ok_or_else(|| Error::Retry("the node has no header for its finalized head".into()))?;
 		Ok(header.number as u32)
 	}
 
@@ -146,7 +153,7 @@ impl Follower {
 		let pace = max_rate.map(|rate| Duration::from_secs_f64(1.0 / rate));
 		loop {
 			let finalized = self.finalized().await?;
-			let mut cursor = self.store.cursor().await.map_err(|e| Error(format!("database: {e}")))?;
+			let mut cursor = self.store.cursor().await.map_err(|e| Error::Retry(format!("database: {e}")))?;
 			let mut next = cursor.as_ref().map_or(0, |c| c.block_number + 1);
 			while next <= finalized {
 				let started = tokio::time::Instant::now();
@@ -162,25 +169,19 @@ impl Follower {
 
 	/// Reads block `number` (finalized) and writes it; returns the new cursor.
 	pub async fn index_block(&self, number: u32, previous: Option<&Cursor>) -> Result<Cursor, Error> {
-		let at = self.client.at_block(number as u64).await.map_err(|e| Error(format!("block #{number}: {e}")))?;
+		let at = self.client.at_block(number as u64).await.map_err(|e| Error::Retry(format!("block #{number}: {e}")))?;
 		let hash: H256 = at.block_hash();
-		let header = self
-			.rpc
-			.chain_get_header(Some(hash))
-			.await
-			.map_err(|e| Error(format!("header of #{number}: {e}")))?
-			.ok_or_else(|| Error(format!("the node has no header for #{number}")))?;
+		let (parent_hash, extrinsics, from_archive) = self.block(number, hash).await?;
 		let hash_hex = hex0x(hash.as_bytes());
-		let parent_hex = hex0x(header.parent_hash.as_bytes());
+		let parent_hex = hex0x(parent_hash.as_bytes());
 		if let Some(prev) = previous {
 			if prev.block_number + 1 != number || prev.block_hash != parent_hex {
-				return Err(Error(format!(
+				return Err(Error::Retry(format!(
 					"block #{number} ({hash_hex}) does not follow the indexed #{} ({})",
 					prev.block_number, prev.block_hash
 				)));
 			}
 		}
-		let (extrinsics, from_archive) = self.body(number, hash).await?;
 		let extrinsic_hashes: Vec<String> =
 			extrinsics.iter().map(|x| hex0x(&sp_crypto_hashing::blake2_256(x))).collect();
 
@@ -191,10 +192,10 @@ impl Follower {
 				.storage()
 				.fetch(dynamic_storage::<(), Value>("Timestamp", "Now"), ())
 				.await
-				.map_err(|e| Error(format!("Timestamp.Now at #{number}: {e}")))?
+				.map_err(|e| Error::Retry(format!("Timestamp.Now at #{number}: {e}")))?
 				.decode()
-				.map_err(|e| Error(format!("Timestamp.Now at #{number}: {e}")))?;
-			crate::value::u64_of(&now).map_err(|e| Error(format!("Timestamp.Now at #{number}: {e}")))? as i64
+				.map_err(|e| Error::Retry(format!("Timestamp.Now at #{number}: {e}")))?;
+			crate::value::u64_of(&now).map_err(|e| Error::Retry(format!("Timestamp.Now at #{number}: {e}")))? as i64
 		};
 
 		let mut changes = BlockChanges::default();
@@ -202,16 +203,16 @@ impl Follower {
 		if number == 0 {
 			touched = self.genesis_subjects(&at).await?;
 		} else {
-			let events = at.events().fetch().await.map_err(|e| Error(format!("events of #{number}: {e}")))?;
+			let events = at.events().fetch().await.map_err(|e| Error::Retry(format!("events of #{number}: {e}")))?;
 			for event in events.iter() {
-				let event = event.map_err(|e| Error(format!("events of #{number}: {e}")))?;
+				let event = event.map_err(|e| Error::Retry(format!("events of #{number}: {e}")))?;
 				let extrinsic_index = match event.phase() {
 					subxt::events::Phase::ApplyExtrinsic(i) => Some(i),
 					_ => None,
 				};
 				let fields: Composite<()> = event
 					.decode_fields_unchecked_as()
-					.map_err(|e| Error(format!("event {} of #{number}: {e}", event.index())))?;
+					.map_err(|e| Error::Retry(format!("event {} of #{number}: {e}", event.index())))?;
 				let position = Position {
 					block_number: number,
 					block_hash: hash_hex.clone(),
@@ -221,7 +222,7 @@ impl Follower {
 				};
 				let input = EventIn { pallet: event.pallet_name(), name: event.event_name(), fields: &fields, position };
 				decode::apply_event(&input, timestamp, &mut changes, &mut touched)
-					.map_err(|e| Error(format!("block #{number}: {e}")))?;
+					.map_err(|e| Error::Retry(format!("block #{number}: {e}")))?;
 			}
 		}
 		for subject in touched {
@@ -240,16 +241,18 @@ impl Follower {
 		self.store
 			.write_block(&self.genesis, previous, &block, &changes)
 			.await
-			.map_err(|e| Error(format!("writing #{number}: {e}")))?;
+			.map_err(|e| Error::Retry(format!("writing #{number}: {e}")))?;
 		Ok(Cursor { genesis_hash: self.genesis.clone(), block_number: number, block_hash: hash_hex })
 	}
 
-	/// The block's extrinsics (each with its length prefix, as hashed), from the node, or from
-	/// the archive cluster if the node pruned the body. `true` if from the archive.
-	async fn body(&self, number: u32, hash: H256) -> Result<(Vec<Vec<u8>>, bool), Error> {
-		let block = self.rpc.chain_get_block(Some(hash)).await.map_err(|e| Error(format!("body of #{number}: {e}")))?;
+	/// The block's parent hash and extrinsics (each with its length prefix, as hashed), from
+	/// the node, or from the archive cluster if the node pruned the body. `true` if from the
+	/// archive.
+	async fn block(&self, number: u32, hash: H256) -> Result<(H256, Vec<Vec<u8>>, bool), Error> {
+		let block = self.rpc.chain_get_block(Some(hash)).await.map_err(|e| Error::Retry(format!("body of #{number}: {e}")))?;
 		if let Some(details) = block {
-			return Ok((details.block.extrinsics.into_iter().map(|b| b.0).collect(), false));
+			let extrinsics = details.block.extrinsics.into_iter().map(|b| b.0).collect();
+			return Ok((details.block.header.parent_hash, extrinsics, false));
 		}
 		// `cinechain_archive::protocol::ArchivedBlock`; only its `block` is read.
 		#[derive(serde::Deserialize)]
@@ -260,15 +263,15 @@ impl Follower {
 			.raw
 			.request("cinearchive_block", rpc_params![hex0x(hash.as_bytes())])
 			.await
-			.map_err(|e| Error(format!("body of #{number} from the archive: {e}")))?;
+			.map_err(|e| Error::Retry(format!("body of #{number} from the archive: {e}")))?;
 		let answer =
-			answer.ok_or_else(|| Error(format!("the node pruned the body of #{number} and no archive member has it")))?;
-		let (found, extrinsics) = split_archived_block(&answer.block.0)
-			.map_err(|e| Error(format!("the archive's copy of #{number} does not decode: {e}")))?;
+			answer.ok_or_else(|| Error::Retry(format!("the node pruned the body of #{number} and no archive member has it")))?;
+		let (header, found, extrinsics) = split_archived_block(&answer.block.0)
+			.map_err(|e| Error::Retry(format!("the archive's copy of #{number} does not decode: {e}")))?;
 		if found != hash {
-			return Err(Error(format!("the archive's copy of #{number} is another block ({found:?})")));
+			return Err(Error::Retry(format!("the archive's copy of #{number} is another block ({found:?})")));
 		}
-		Ok((extrinsics, true))
+		Ok((header.parent_hash, extrinsics, true))
 	}
 
 	/// Every registry entry in the genesis state: genesis configures cinemas, devices and roles
@@ -312,7 +315,7 @@ impl Follower {
 		let storage = at.storage();
 		let fetch_err = |what: &str| {
 			let what = format!("{what} at #{number}");
-			move |e: subxt::error::StorageError| Error(format!("{what}: {e}"))
+			move |e: subxt::error::StorageError| Error::Retry(format!("{what}: {e}"))
 		};
 		Ok(match subject {
 			Subject::Cinema(id) => {
@@ -320,7 +323,7 @@ impl Follower {
 					.try_fetch(dynamic_storage::<(Value,), Value>("Cinemas", "Cinemas"), (Value::u128(*id as u128),))
 					.await
 					.map_err(fetch_err("cinema"))?
-					.ok_or_else(|| Error(format!("cinema {id} is gone from the registry at #{number}")))?;
+					.ok_or_else(|| Error::Retry(format!("cinema {id} is gone from the registry at #{number}")))?;
 				let value = entry.decode().map_err(ctx!(format!("cinema {id}")))?;
 				Snapshot::Cinema(decode::cinema_row(*id, &value, number).map_err(ctx!(format!("cinema {id}")))?)
 			},
@@ -379,8 +382,8 @@ mod tests {
 		let mut bytes = header.encode();
 		let hash = H256(sp_crypto_hashing::blake2_256(&bytes));
 		bytes.extend(extrinsics.encode());
-		let (found, split) = split_archived_block(&bytes).unwrap();
-		assert_eq!(found, hash);
+		let (decoded, found, split) = split_archived_block(&bytes).unwrap();
+		assert_eq!((decoded, found), (header, hash));
 		assert_eq!(split, extrinsics.iter().map(|x| x.encode()).collect::<Vec<_>>(), "each with its length prefix");
 		assert!(split_archived_block(&bytes[..bytes.len() - 1]).is_err(), "a cut extrinsic");
 		let mut longer = bytes.clone();

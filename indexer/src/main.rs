@@ -85,7 +85,7 @@ async fn follow_forever(node: &str, store: Store, max_rate: Option<f64>) -> Exit
 					eprintln!("cinechain-indexer: {e}; retrying");
 				}
 			},
-			Err(e) if e.0.contains("the database indexes the chain") => {
+			Err(e @ cinechain_indexer::follow::Error::WrongChain(_)) => {
 				eprintln!("cinechain-indexer: {e}");
 				return ExitCode::FAILURE;
 			},

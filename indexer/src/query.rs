@@ -58,17 +58,7 @@ impl Params {
 	}
 
 	fn hex(&mut self, name: &str, bytes: usize) -> Result<Option<String>, BadRequest> {
-		self.text(name)?
-			.map(|v| {
-				let lower = v.to_ascii_lowercase();
-				let digits = lower.strip_prefix("0x").unwrap_or(&lower);
-				if digits.len() == bytes * 2 && digits.bytes().all(|b| b.is_ascii_hexdigit()) {
-					Ok(format!("0x{digits}"))
-				} else {
-					Err(bad(format!("`{name}` must be {bytes} bytes of hex")))
-				}
-			})
-			.transpose()
+		self.text(name)?.map(|v| parse_hex(name, &v, bytes)).transpose()
 	}
 
 	fn limit(&mut self, max: u32) -> Result<u32, BadRequest> {
@@ -83,6 +73,34 @@ impl Params {
 			None => Ok(()),
 			Some(name) => Err(bad(format!("unknown parameter `{name}`"))),
 		}
+	}
+}
+
+/// The conditions of a listing, each with its bound parameters.
+#[derive(Default)]
+struct Where {
+	clauses: Vec<String>,
+	params: Vec<Param>,
+}
+
+impl Where {
+	fn add(&mut self, clause: &str, params: impl IntoIterator<Item = Param>) {
+		self.clauses.push(clause.to_string());
+		self.params.extend(params);
+	}
+
+	/// `region LIKE 'prefix%'`, the prefix's own wildcards taken literally.
+	fn region_prefix(&mut self, p: &mut Params) -> Result<(), BadRequest> {
+		if let Some(region) = p.text("region")? {
+			self.add("region LIKE ? ESCAPE '\\'", [Param::Text(format!("{}%", like_escape(&region)))]);
+		}
+		Ok(())
+	}
+
+	/// `SELECT * FROM table [WHERE ...] ORDER BY order LIMIT limit + 1`.
+	fn select(self, table: &str, order: &str, limit: u32) -> Sql {
+		let filter = if self.clauses.is_empty() { String::new() } else { format!(" WHERE {}", self.clauses.join(" AND ")) };
+		Sql { text: format!("SELECT * FROM {table}{filter} ORDER BY {order} LIMIT {}", limit + 1), params: self.params, limit }
 	}
 }
 
@@ -120,49 +138,34 @@ fn parse_screening_cursor(c: &str) -> Result<(i64, i64, i64), BadRequest> {
 /// `GET /screenings` (and its CSV export): filters by device, cinema, region prefix, film code,
 /// CPL id, title words, projectionist and start-time range; ordered by start time.
 pub fn screenings(mut p: Params, max_limit: u32) -> Result<Sql, BadRequest> {
-	let mut clauses: Vec<String> = Vec::new();
-	let mut params: Vec<Param> = Vec::new();
+	let mut w = Where::default();
 	if let Some(device) = p.int("device", 0, i64::MAX)? {
-		clauses.push("device = ?".into());
-		params.push(Param::Int(device));
+		w.add("device = ?", [Param::Int(device)]);
 	}
 	if let Some(cinema) = p.int("cinema", 0, u32::MAX as i64)? {
-		clauses.push("cinema = ?".into());
-		params.push(Param::Int(cinema));
+		w.add("cinema = ?", [Param::Int(cinema)]);
 	}
-	if let Some(region) = p.text("region")? {
-		clauses.push("region LIKE ? ESCAPE '\\'".into());
-		params.push(Param::Text(format!("{}%", like_escape(&region))));
-	}
+	w.region_prefix(&mut p)?;
 	if let Some(code) = p.text("filmCode")? {
-		clauses.push("film_code = ?".into());
-		params.push(Param::Text(code));
+		w.add("film_code = ?", [Param::Text(code)]);
 	}
 	if let Some(cpl) = p.text("cplId")? {
 		let cpl = cpl.to_ascii_lowercase();
-		let valid = cpl.len() == 36 && cpl.chars().enumerate().all(|(i, c)| {
-			if [8, 13, 18, 23].contains(&i) {
-				c == '-'
-			} else {
-				c.is_ascii_hexdigit()
-			}
-		});
+		let valid = cpl.len() == 36 &&
+			cpl.chars().enumerate().all(|(i, c)| if [8, 13, 18, 23].contains(&i) { c == '-' } else { c.is_ascii_hexdigit() });
 		if !valid {
 			return Err(bad("`cplId` must be a UUID (8-4-4-4-12 hex digits)"));
 		}
-		clauses.push("cpl_id = ?".into());
-		params.push(Param::Text(cpl));
+		w.add("cpl_id = ?", [Param::Text(cpl)]);
 	}
 	if let Some(title) = p.text("title")? {
 		if title.chars().count() < MIN_TITLE_SEARCH {
 			return Err(bad(format!("`title` needs at least {MIN_TITLE_SEARCH} characters")));
 		}
-		clauses.push("title_lower LIKE ? ESCAPE '\\'".into());
-		params.push(Param::Text(format!("%{}%", like_escape(&title.to_lowercase()))));
+		w.add("title_lower LIKE ? ESCAPE '\\'", [Param::Text(format!("%{}%", like_escape(&title.to_lowercase())))]);
 	}
 	if let Some(who) = p.text("projectionist")? {
-		clauses.push("projectionist = ?".into());
-		params.push(Param::Text(who));
+		w.add("projectionist = ?", [Param::Text(who)]);
 	}
 	let from = p.int("from", 0, i64::MAX)?;
 	let to = p.int("to", 0, i64::MAX)?;
@@ -172,26 +175,21 @@ pub fn screenings(mut p: Params, max_limit: u32) -> Result<Sql, BadRequest> {
 		}
 	}
 	if let Some(from) = from {
-		clauses.push("started_at >= ?".into());
-		params.push(Param::Int(from));
+		w.add("started_at >= ?", [Param::Int(from)]);
 	}
 	if let Some(to) = to {
-		clauses.push("started_at < ?".into());
-		params.push(Param::Int(to));
+		w.add("started_at < ?", [Param::Int(to)]);
 	}
 	if let Some(cursor) = p.text("cursor")? {
 		let (t, d, s) = parse_screening_cursor(&cursor)?;
-		clauses.push("(started_at > ? OR (started_at = ? AND (device > ? OR (device = ? AND seq > ?))))".into());
-		params.extend([Param::Int(t), Param::Int(t), Param::Int(d), Param::Int(d), Param::Int(s)]);
+		w.add(
+			"(started_at > ? OR (started_at = ? AND (device > ? OR (device = ? AND seq > ?))))",
+			[Param::Int(t), Param::Int(t), Param::Int(d), Param::Int(d), Param::Int(s)],
+		);
 	}
 	let limit = p.limit(max_limit)?;
 	p.finish()?;
-	let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
-	Ok(Sql {
-		text: format!("SELECT * FROM screenings{filter} ORDER BY started_at, device, seq LIMIT {}", limit + 1),
-		params,
-		limit,
-	})
+	Ok(w.select("screenings", "started_at, device, seq", limit))
 }
 
 /// A history event's place in block order, which is also the cursor of the page after it.
@@ -234,71 +232,67 @@ pub fn history(of: HistoryOf, mut p: Params) -> Result<Sql, BadRequest> {
 	Ok(Sql { text, params, limit })
 }
 
+/// `value` as lowercase `0x` hex of exactly `bytes` bytes (an account), or why not.
+fn parse_hex(name: &str, value: &str, bytes: usize) -> Result<String, BadRequest> {
+	let lower = value.to_ascii_lowercase();
+	let digits = lower.strip_prefix("0x").unwrap_or(&lower);
+	if digits.len() == bytes * 2 && digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+		Ok(format!("0x{digits}"))
+	} else {
+		Err(bad(format!("`{name}` must be {bytes} bytes of hex")))
+	}
+}
+
 /// A path segment that must be `0x` hex of `bytes` bytes (an account).
 pub fn hex_path(value: &str, bytes: usize) -> Result<String, BadRequest> {
-	let mut p = Params::new(HashMap::from([("key".to_string(), value.to_string())]));
-	p.hex("key", bytes)?.ok_or_else(|| bad("missing key"))
+	parse_hex("path", value, bytes)
 }
 
 /// `GET /flags`: flags, optionally only open ones or one device's.
 pub fn flags(mut p: Params) -> Result<Sql, BadRequest> {
-	let mut clauses: Vec<String> = Vec::new();
-	let mut params = Vec::new();
+	let mut w = Where::default();
 	if let Some(device) = p.int("device", 0, i64::MAX)? {
-		clauses.push("device = ?".into());
-		params.push(Param::Int(device));
+		w.add("device = ?", [Param::Int(device)]);
 	}
 	match p.text("open")?.as_deref() {
 		None => {},
-		Some("true") => clauses.push("resolution IS NULL".into()),
-		Some("false") => clauses.push("resolution IS NOT NULL".into()),
+		Some("true") => w.add("resolution IS NULL", []),
+		Some("false") => w.add("resolution IS NOT NULL", []),
 		Some(_) => return Err(bad("`open` must be true or false")),
 	}
 	if let Some(cursor) = p.text("cursor")? {
 		let (b, d, s) = parse_screening_cursor(&cursor)?;
-		clauses.push("(flag_block > ? OR (flag_block = ? AND (device > ? OR (device = ? AND seq > ?))))".into());
-		params.extend([Param::Int(b), Param::Int(b), Param::Int(d), Param::Int(d), Param::Int(s)]);
+		w.add(
+			"(flag_block > ? OR (flag_block = ? AND (device > ? OR (device = ? AND seq > ?))))",
+			[Param::Int(b), Param::Int(b), Param::Int(d), Param::Int(d), Param::Int(s)],
+		);
 	}
 	let limit = p.limit(MAX_LIMIT)?;
 	p.finish()?;
-	let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
-	Ok(Sql {
-		text: format!("SELECT * FROM flags{filter} ORDER BY flag_block, device, seq LIMIT {}", limit + 1),
-		params,
-		limit,
-	})
+	Ok(w.select("flags", "flag_block, device, seq", limit))
 }
 
 /// `GET /cinemas` and `GET /devices`: registry listings, by region prefix or cinema.
 pub fn registry(table: &str, key: &str, mut p: Params) -> Result<Sql, BadRequest> {
-	let mut clauses: Vec<String> = Vec::new();
-	let mut params = Vec::new();
-	if let Some(region) = p.text("region")? {
-		clauses.push("region LIKE ? ESCAPE '\\'".into());
-		params.push(Param::Text(format!("{}%", like_escape(&region))));
-	}
+	let mut w = Where::default();
+	w.region_prefix(&mut p)?;
 	if table == "devices" {
 		if let Some(cinema) = p.int("cinema", 0, u32::MAX as i64)? {
-			clauses.push("cinema = ?".into());
-			params.push(Param::Int(cinema));
+			w.add("cinema = ?", [Param::Int(cinema)]);
 		}
 		if let Some(k) = p.hex("key", 32)? {
-			clauses.push("device_key = ?".into());
-			params.push(Param::Text(k));
+			w.add("device_key = ?", [Param::Text(k)]);
 		}
 		if let Some(status) = p.text("status")? {
-			clauses.push("status = ?".into());
-			params.push(Param::Text(status));
+			w.add("status = ?", [Param::Text(status)]);
 		}
 	}
 	if let Some(after) = p.int("cursor", 0, i64::MAX)? {
-		clauses.push(format!("{key} > ?"));
-		params.push(Param::Int(after));
+		w.add(&format!("{key} > ?"), [Param::Int(after)]);
 	}
 	let limit = p.limit(MAX_LIMIT)?;
 	p.finish()?;
-	let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
-	Ok(Sql { text: format!("SELECT * FROM {table}{filter} ORDER BY {key} LIMIT {}", limit + 1), params, limit })
+	Ok(w.select(table, key, limit))
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ impl Store {
 
 	/// A query in this database's dialect. Every query text is the program's own, with every
 	/// value bound as a parameter, never spliced in: what `AssertSqlSafe` asserts.
-	fn query(&self, text: &str) -> sqlx::query::Query<'static, sqlx::Any, <sqlx::Any as sqlx::Database>::Arguments> {
+	fn query(&self, text: &str) -> AnyQuery {
 		sqlx::query(sqlx::AssertSqlSafe(self.sql(text).into_owned()))
 	}
 
@@ -161,8 +161,7 @@ impl Store {
 	}
 
 	async fn write_screening(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, s: &Screening) -> Result<(), Error> {
-		let p = &s.position;
-		self.query("INSERT INTO screenings (device, seq, record_hash, prev_hash, cpl_id, film_code, title, title_lower, \
+		let q = self.query("INSERT INTO screenings (device, seq, record_hash, prev_hash, cpl_id, film_code, title, title_lower, \
 			 projectionist, started_at, ended_at, cinema, hall, region, latitude, longitude, outcome, abort_reason, \
 			 report_hash, recorded_at, block_number, block_hash, extrinsic_index, extrinsic_hash, event_index) \
 			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, \
@@ -186,61 +185,31 @@ impl Store {
 		.bind(&s.outcome)
 		.bind(s.abort_reason.map(|r| r as i64))
 		.bind(&s.report_hash)
-		.bind(s.recorded_at)
-		.bind(p.block_number as i64)
-		.bind(&p.block_hash)
-		.bind(p.extrinsic_index.map(|i| i as i64))
-		.bind(&p.extrinsic_hash)
-		.bind(p.event_index as i64)
-		.execute(&mut **tx)
+		.bind(s.recorded_at);
+		bind_position(q, &s.position).execute(&mut **tx)
 		.await?;
 		Ok(())
 	}
 
 	async fn write_flag(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, f: &FlagChange) -> Result<(), Error> {
-		let p = &f.position;
-		if f.resolved {
+		// Both statements take the code, the supervisor, the device and seq, then the position.
+		let q = if f.resolved {
 			self.query("UPDATE flags SET resolution = ?, resolved_by = ?, resolved_block = ?, resolved_block_hash = ?, \
 				 resolved_extrinsic_index = ?, resolved_extrinsic_hash = ?, resolved_event_index = ? \
-				 WHERE device = ? AND seq = ? AND resolution IS NULL")
-			.bind(f.code as i64)
-			.bind(&f.supervisor)
-			.bind(p.block_number as i64)
-			.bind(&p.block_hash)
-			.bind(p.extrinsic_index.map(|i| i as i64))
-			.bind(&p.extrinsic_hash)
-			.bind(p.event_index as i64)
-			.bind(f.device as i64)
-			.bind(f.seq as i64)
-			.execute(&mut **tx)
-			.await?;
+				 WHERE resolution IS NULL AND device = ? AND seq = ?")
 		} else {
-			self.query("INSERT INTO flags (device, seq, flag_block, reason, supervisor, flag_block_hash, flag_extrinsic_index, \
-				 flag_extrinsic_hash, flag_event_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			.bind(f.device as i64)
-			.bind(f.seq as i64)
-			.bind(p.block_number as i64)
-			.bind(f.code as i64)
-			.bind(&f.supervisor)
-			.bind(&p.block_hash)
-			.bind(p.extrinsic_index.map(|i| i as i64))
-			.bind(&p.extrinsic_hash)
-			.bind(p.event_index as i64)
-			.execute(&mut **tx)
-			.await?;
-		}
+			self.query("INSERT INTO flags (reason, supervisor, flag_block, flag_block_hash, flag_extrinsic_index, \
+				 flag_extrinsic_hash, flag_event_index, device, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		};
+		let q = bind_position(q.bind(f.code as i64).bind(&f.supervisor), &f.position);
+		q.bind(f.device as i64).bind(f.seq as i64).execute(&mut **tx).await?;
 		Ok(())
 	}
 
 	async fn write_event(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, e: &HistoryEvent) -> Result<(), Error> {
-		let p = &e.position;
-		self.query("INSERT INTO events (block_number, event_index, block_hash, extrinsic_index, extrinsic_hash, pallet, name, \
-			 device, cinema, account, node, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-		.bind(p.block_number as i64)
-		.bind(p.event_index as i64)
-		.bind(&p.block_hash)
-		.bind(p.extrinsic_index.map(|i| i as i64))
-		.bind(&p.extrinsic_hash)
+		let q = self.query("INSERT INTO events (block_number, block_hash, extrinsic_index, extrinsic_hash, event_index, pallet, \
+			 name, device, cinema, account, node, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+		bind_position(q, &e.position)
 		.bind(&e.pallet)
 		.bind(&e.name)
 		.bind(e.device.map(|d| d as i64))
@@ -333,6 +302,18 @@ impl Store {
 		}
 		q.fetch_all(&self.pool).await
 	}
+}
+
+type AnyQuery = sqlx::query::Query<'static, sqlx::Any, <sqlx::Any as sqlx::Database>::Arguments>;
+
+/// Binds a position's five values in the order every table lists them: block number and hash,
+/// extrinsic index and hash, event index.
+fn bind_position(q: AnyQuery, p: &crate::model::Position) -> AnyQuery {
+	q.bind(p.block_number as i64)
+		.bind(p.block_hash.clone())
+		.bind(p.extrinsic_index.map(i64::from))
+		.bind(p.extrinsic_hash.clone())
+		.bind(p.event_index as i64)
 }
 
 /// `?` placeholders as `$1`, `$2`, ... (the queries hold no `?` inside string literals).
