@@ -116,9 +116,8 @@ impl Cluster {
 		let spec = chain_spec_with_slot(dir, slot_ms);
 		let spec_arg = spec.to_str().expect("utf-8 path").to_string();
 		// The validator keeps only recent bodies, like every node but the archive's: whoever
-		// needs an old block (a member fetching its share, a node syncing from genesis, an
-		// indexer) gets it from the cluster. It keeps the state of finalized blocks, which an
-		// indexer reads.
+		// needs an old block (a member fetching its share, a node syncing from genesis) gets it
+		// from the cluster.
 		let validator = Node::start(
 			NodeConfig::new("validator", &spec_arg, 0).args([
 				"--alice",
@@ -126,8 +125,6 @@ impl Cluster {
 				"--force-authoring",
 				"--blocks-pruning",
 				"64",
-				"--state-pruning",
-				"archive-canonical",
 			]),
 			&dir.join("validator"),
 		);

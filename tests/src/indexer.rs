@@ -126,11 +126,6 @@ impl Indexer {
 		let status = self.try_get("/status").ok()?;
 		serde_json::from_str::<Value>(&status.body).ok()?["indexedBlock"].as_u64().map(|n| n as u32)
 	}
-
-	/// Whether the process is still running.
-	pub fn is_running(&mut self) -> bool {
-		self.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(None)))
-	}
 }
 
 impl Drop for Indexer {
