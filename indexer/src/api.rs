@@ -4,8 +4,10 @@
 
 use std::collections::HashMap;
 
+use std::sync::Arc;
+
 use axum::{
-	extract::{FromRequestParts, State},
+	extract::{FromRef, FromRequestParts, State},
 	http::request::Parts,
 	http::{header, HeaderName, HeaderValue, StatusCode},
 	response::{IntoResponse, Response},
@@ -17,6 +19,7 @@ use serde_json::json;
 
 use crate::{
 	model::Screening,
+	prove::{ProofError, Prover},
 	query::{self, BadRequest, HistoryOf, Params, Sql},
 	store::{self, Store},
 };
@@ -87,7 +90,20 @@ pub struct Page<T> {
 	pub next_cursor: Option<String>,
 }
 
-pub fn router(store: Store) -> Router {
+/// What the routes read: the index, and the node proofs are made from.
+#[derive(Clone)]
+pub struct AppState {
+	pub store: Store,
+	pub prover: Arc<Prover>,
+}
+
+impl FromRef<AppState> for Store {
+	fn from_ref(state: &AppState) -> Store {
+		state.store.clone()
+	}
+}
+
+pub fn router(store: Store, prover: Arc<Prover>) -> Router {
 	Router::new()
 		.route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
 		.route("/status", get(status))
@@ -105,8 +121,19 @@ pub fn router(store: Store) -> Router {
 		.route("/accounts/{account}/history", get(account_history))
 		.route("/archive-nodes/{node}/history", get(node_history))
 		.route("/flags", get(flags))
+		.route("/proof/{device}/{seq}", get(proof))
 		.fallback(|| async { not_found("no such endpoint; see /openapi.json".into()) })
-		.with_state(store)
+		.with_state(AppState { store, prover })
+}
+
+/// The proof that screening `seq` of `device` is on the finalized chain (see [`crate::prove`]).
+async fn proof(State(state): State<AppState>, Path((device, seq)): Path<(u64, u64)>) -> ApiResult<Json<cinechain_proof::bundle::Bundle>> {
+	state.prover.bundle(&state.store, device, seq).await.map(Json).map_err(|e| match e {
+		ProofError::NotFound(m) => not_found(m),
+		ProofError::NotYet(m) => ApiError(StatusCode::SERVICE_UNAVAILABLE, m),
+		ProofError::Node(m) => ApiError(StatusCode::BAD_GATEWAY, format!("node: {m}")),
+		ProofError::Database(e) => ApiError::from(e),
+	})
 }
 
 async fn status(State(store): State<Store>) -> ApiResult<Json<serde_json::Value>> {
@@ -361,9 +388,10 @@ mod tests {
 			"/status", "/blocks/{number}", "/screenings", "/screenings.csv", "/screenings/{device}/{seq}", "/devices", "/devices/{device}",
 			"/devices/{device}/history", "/cinemas", "/cinemas/{cinema}", "/cinemas/{cinema}/history",
 			"/accounts/{account}/roles", "/accounts/{account}/history", "/archive-nodes/{node}/history", "/flags",
+			"/proof/{device}/{seq}",
 		] {
 			assert!(paths.contains_key(route), "openapi.json lacks {route}");
 		}
-		assert_eq!(paths.len(), 15, "openapi.json describes a route the server does not have");
+		assert_eq!(paths.len(), 16, "openapi.json describes a route the server does not have");
 	}
 }

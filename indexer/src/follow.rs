@@ -15,13 +15,11 @@
 
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
-use codec::{Compact, Decode};
 use subxt::{
 	backend::LegacyBackend,
-	config::{substrate::SubstrateHeader, PolkadotConfig, RpcConfigFor},
+	config::PolkadotConfig,
 	dynamic::{storage as dynamic_storage, Value},
 	ext::scale_value::Composite,
-	rpcs::{rpc_params, LegacyRpcMethods, RpcClient},
 	utils::H256,
 	OnlineClient,
 };
@@ -29,6 +27,7 @@ use subxt::{
 use crate::{
 	decode::{self, EventIn},
 	model::{BlockChanges, BlockInfo, Position, Snapshot, Subject},
+	node::Node,
 	store::{Cursor, Store},
 	value::hex0x,
 };
@@ -61,62 +60,18 @@ macro_rules! ctx {
 /// A connection to the node the index follows.
 pub struct Follower {
 	client: OnlineClient<PolkadotConfig>,
-	rpc: LegacyRpcMethods<RpcConfigFor<PolkadotConfig>>,
-	/// The same connection, for the archive's `cinearchive_block`.
-	raw: RpcClient,
+	/// The same connection, for what subxt's client does not read (bodies, justifications).
+	node: Node,
 	store: Store,
 	genesis: String,
-}
-
-/// The node's WebSocket URL from one given as `ws://`, `wss://`, `http://` or `https://` (the
-/// node serves both protocols on its RPC port).
-pub fn websocket_url(url: &str) -> Result<String, Error> {
-	let (scheme, rest) = if let Some(rest) = url.strip_prefix("ws://").or_else(|| url.strip_prefix("http://")) {
-		("ws://", rest)
-	} else if let Some(rest) = url.strip_prefix("wss://").or_else(|| url.strip_prefix("https://")) {
-		("wss://", rest)
-	} else {
-		return Err(Error::Retry(format!("`{url}` is not a node URL (ws://, wss://, http:// or https://)")));
-	};
-	if rest.is_empty() {
-		return Err(Error::Retry(format!("`{url}` names no host")));
-	}
-	Ok(format!("{scheme}{rest}"))
-}
-
-/// A block as the archive returns it (SCALE: header, then the extrinsics), split into the
-/// header, its hash and the extrinsics (each with its length prefix, as hashed).
-pub fn split_archived_block(bytes: &[u8]) -> Result<(SubstrateHeader<H256>, H256, Vec<Vec<u8>>), String> {
-	let input = &mut &bytes[..];
-	let header = SubstrateHeader::<H256>::decode(input).map_err(|e| format!("header: {e}"))?;
-	let header_len = bytes.len() - input.len();
-	let hash = H256(sp_crypto_hashing::blake2_256(&bytes[..header_len]));
-	let count = Compact::<u32>::decode(input).map_err(|e| format!("extrinsic count: {e}"))?.0;
-	let mut extrinsics = Vec::with_capacity(count.min(100_000) as usize);
-	for i in 0..count {
-		let before = *input;
-		let len = Compact::<u32>::decode(input).map_err(|e| format!("extrinsic {i}: {e}"))?.0 as usize;
-		if input.len() < len {
-			return Err(format!("extrinsic {i} runs past the end"));
-		}
-		let prefix = before.len() - input.len();
-		extrinsics.push(before[..prefix + len].to_vec());
-		*input = &input[len..];
-	}
-	if !input.is_empty() {
-		return Err(format!("{} bytes after the last extrinsic", input.len()));
-	}
-	Ok((header, hash, extrinsics))
 }
 
 impl Follower {
 	/// Connects to the node at `url` and checks that `store` indexes this node's chain.
 	pub async fn connect(url: &str, store: Store) -> Result<Follower, Error> {
-		let ws = websocket_url(url)?;
-		let rpc_client = RpcClient::from_insecure_url(&ws).await.map_err(|e| Error::Retry(format!("cannot connect to {ws}: {e}")))?;
-		let backend = LegacyBackend::<PolkadotConfig>::builder().build(rpc_client.clone());
-		let client = OnlineClient::from_backend(Arc::new(backend)).await.map_err(|e| Error::Retry(format!("{ws}: {e}")))?;
-		let rpc = LegacyRpcMethods::new(rpc_client.clone());
+		let node = Node::connect(url).await.map_err(Error::Retry)?;
+		let backend = LegacyBackend::<PolkadotConfig>::builder().build(node.raw.clone());
+		let client = OnlineClient::from_backend(Arc::new(backend)).await.map_err(|e| Error::Retry(format!("{url}: {e}")))?;
 		let genesis = hex0x(client.genesis_hash().as_bytes());
 		if let Some(cursor) = store.cursor().await.map_err(|e| Error::Retry(format!("database: {e}")))? {
 			if cursor.genesis_hash != genesis {
@@ -126,7 +81,7 @@ impl Follower {
 				)));
 			}
 		}
-		Ok(Follower { client, rpc, raw: rpc_client, store, genesis })
+		Ok(Follower { client, node, store, genesis })
 	}
 
 	/// The genesis hash of the chain followed.
@@ -136,9 +91,9 @@ impl Follower {
 
 	/// The node's finalized block number.
 	pub async fn finalized(&self) -> Result<u32, Error> {
-		let hash = self.rpc.chain_get_finalized_head().await.map_err(|e| Error::Retry(format!("finalized head: {e}")))?;
+		let hash = self.node.rpc.chain_get_finalized_head().await.map_err(|e| Error::Retry(format!("finalized head: {e}")))?;
 		let header = self
-			.rpc
+			.node.rpc
 			.chain_get_header(Some(hash))
 			.await
 			.map_err(|e| Error::Retry(format!("finalized header: {e}")))?
@@ -171,7 +126,8 @@ impl Follower {
 	pub async fn index_block(&self, number: u32, previous: Option<&Cursor>) -> Result<Cursor, Error> {
 		let at = self.client.at_block(number as u64).await.map_err(|e| Error::Retry(format!("block #{number}: {e}")))?;
 		let hash: H256 = at.block_hash();
-		let (parent_hash, extrinsics, from_archive) = self.block(number, hash).await?;
+		let body = self.node.block(number, hash).await.map_err(Error::Retry)?;
+		let (parent_hash, extrinsics, from_archive) = (body.header.parent_hash, body.extrinsics, body.from_archive);
 		let hash_hex = hex0x(hash.as_bytes());
 		let parent_hex = hex0x(parent_hash.as_bytes());
 		if let Some(prev) = previous {
@@ -198,7 +154,7 @@ impl Follower {
 			crate::value::u64_of(&now).map_err(|e| Error::Retry(format!("Timestamp.Now at #{number}: {e}")))? as i64
 		};
 
-		let mut changes = BlockChanges::default();
+		let mut changes = BlockChanges { justification: body.justification, ..Default::default() };
 		let mut touched = BTreeSet::new();
 		if number == 0 {
 			touched = self.genesis_subjects(&at).await?;
@@ -243,35 +199,6 @@ impl Follower {
 			.await
 			.map_err(|e| Error::Retry(format!("writing #{number}: {e}")))?;
 		Ok(Cursor { genesis_hash: self.genesis.clone(), block_number: number, block_hash: hash_hex })
-	}
-
-	/// The block's parent hash and extrinsics (each with its length prefix, as hashed), from
-	/// the node, or from the archive cluster if the node pruned the body. `true` if from the
-	/// archive.
-	async fn block(&self, number: u32, hash: H256) -> Result<(H256, Vec<Vec<u8>>, bool), Error> {
-		let block = self.rpc.chain_get_block(Some(hash)).await.map_err(|e| Error::Retry(format!("body of #{number}: {e}")))?;
-		if let Some(details) = block {
-			let extrinsics = details.block.extrinsics.into_iter().map(|b| b.0).collect();
-			return Ok((details.block.header.parent_hash, extrinsics, false));
-		}
-		// `cinechain_archive::protocol::ArchivedBlock`; only its `block` is read.
-		#[derive(serde::Deserialize)]
-		struct Archived {
-			block: subxt::rpcs::methods::legacy::Bytes,
-		}
-		let answer: Option<Archived> = self
-			.raw
-			.request("cinearchive_block", rpc_params![hex0x(hash.as_bytes())])
-			.await
-			.map_err(|e| Error::Retry(format!("body of #{number} from the archive: {e}")))?;
-		let answer =
-			answer.ok_or_else(|| Error::Retry(format!("the node pruned the body of #{number} and no archive member has it")))?;
-		let (header, found, extrinsics) = split_archived_block(&answer.block.0)
-			.map_err(|e| Error::Retry(format!("the archive's copy of #{number} does not decode: {e}")))?;
-		if found != hash {
-			return Err(Error::Retry(format!("the archive's copy of #{number} is another block ({found:?})")));
-		}
-		Ok((header.parent_hash, extrinsics, true))
 	}
 
 	/// Every registry entry in the genesis state: genesis configures cinemas, devices and roles
@@ -363,39 +290,3 @@ impl Follower {
 }
 
 type At = subxt::client::OnlineClientAtBlock<PolkadotConfig>;
-
-#[cfg(test)]
-mod tests {
-	use super::*;
-	use codec::Encode;
-
-	#[test]
-	fn an_archived_block_splits_into_its_hash_and_extrinsics() {
-		let header = SubstrateHeader::<H256> {
-			parent_hash: H256([1; 32]),
-			number: 5,
-			state_root: H256([2; 32]),
-			extrinsics_root: H256([3; 32]),
-			digest: Default::default(),
-		};
-		let extrinsics: Vec<Vec<u8>> = vec![vec![7; 3], vec![9; 300]];
-		let mut bytes = header.encode();
-		let hash = H256(sp_crypto_hashing::blake2_256(&bytes));
-		bytes.extend(extrinsics.encode());
-		let (decoded, found, split) = split_archived_block(&bytes).unwrap();
-		assert_eq!((decoded, found), (header, hash));
-		assert_eq!(split, extrinsics.iter().map(|x| x.encode()).collect::<Vec<_>>(), "each with its length prefix");
-		assert!(split_archived_block(&bytes[..bytes.len() - 1]).is_err(), "a cut extrinsic");
-		let mut longer = bytes.clone();
-		longer.push(0);
-		assert!(split_archived_block(&longer).is_err(), "trailing bytes");
-	}
-
-	#[test]
-	fn node_urls() {
-		assert_eq!(websocket_url("http://127.0.0.1:9944").unwrap(), "ws://127.0.0.1:9944");
-		assert_eq!(websocket_url("wss://node.example").unwrap(), "wss://node.example");
-		assert!(websocket_url("ftp://x").is_err());
-		assert!(websocket_url("ws://").is_err());
-	}
-}

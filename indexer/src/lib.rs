@@ -7,11 +7,15 @@
 //!   [`value`] reads those values.
 //! - [`model`]: the rows; [`store`]: SQLite or PostgreSQL, one schema (`schema.sql`).
 //! - [`query`]: the API's parameters, checked and bounded, as SQL; [`api`]: the HTTP routes.
+//! - [`prove`]: proofs that a record is on the finalized chain, from the node at request time.
+//! - [`node`]: the node's JSON-RPC as both the follower and the prover use it.
 
 pub mod api;
 pub mod decode;
 pub mod follow;
 pub mod model;
+pub mod node;
+pub mod prove;
 pub mod query;
 pub mod store;
 pub mod value;

@@ -3,14 +3,14 @@
 
 use std::{net::SocketAddr, process::ExitCode, time::Duration};
 
-use cinechain_indexer::{api, follow::Follower, store::Store};
+use cinechain_indexer::{api, follow::Follower, prove::Prover, store::Store};
 use clap::Parser;
 
 #[derive(Parser)]
 #[command(version, about = "cinechain's information server: indexes the finalized chain and answers regulators' queries over HTTP")]
 struct Cli {
-	/// The node to follow (ws:// or http://; it must keep finalized state:
-	/// `--state-pruning archive-canonical`).
+	/// The node to follow and to make proofs from (ws:// or http://; it must keep finalized
+	/// state: `--state-pruning archive-canonical`).
 	#[arg(long, default_value = "ws://127.0.0.1:9944")]
 	node: String,
 	/// The database: an SQLite file path (created if missing) or a `postgres://` URL.
@@ -46,7 +46,7 @@ async fn main() -> ExitCode {
 		},
 	};
 	eprintln!("cinechain-indexer: API on http://{} (contract at /openapi.json)", cli.listen);
-	let server = axum::serve(listener, api::router(store.clone()));
+	let server = axum::serve(listener, api::router(store.clone(), std::sync::Arc::new(Prover::new(&cli.node))));
 	if cli.no_follow {
 		return match server.await {
 			Ok(()) => ExitCode::SUCCESS,

@@ -170,4 +170,7 @@ pub struct BlockChanges {
 	pub flags: Vec<FlagChange>,
 	pub history: Vec<HistoryEvent>,
 	pub snapshots: Vec<Snapshot>,
+	/// The block's GRANDPA justification, if the node keeps one: proofs of finality for the
+	/// blocks before it are made from it (the node drops it when it prunes the body).
+	pub justification: Option<Vec<u8>>,
 }

@@ -20,6 +20,13 @@ CREATE TABLE IF NOT EXISTS blocks (
 	from_archive BIGINT NOT NULL
 );
 
+-- GRANDPA justifications of finalized blocks, as the node kept them when the block was indexed
+-- (every 512th block): a proof that an earlier block is final ends at the next one of these.
+CREATE TABLE IF NOT EXISTS justifications (
+	number BIGINT PRIMARY KEY,
+	justification TEXT NOT NULL
+);
+
 CREATE TABLE IF NOT EXISTS screenings (
 	device BIGINT NOT NULL,
 	seq BIGINT NOT NULL,

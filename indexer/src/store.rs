@@ -144,6 +144,13 @@ impl Store {
 		.bind(block.from_archive as i64)
 		.execute(&mut *tx)
 		.await?;
+		if let Some(justification) = &changes.justification {
+			self.query("INSERT INTO justifications (number, justification) VALUES (?, ?)")
+				.bind(block.number as i64)
+				.bind(crate::value::hex0x(justification))
+				.execute(&mut *tx)
+				.await?;
+		}
 		// Registry entries first: a screening takes its region from its cinema.
 		for snapshot in &changes.snapshots {
 			self.write_snapshot(&mut tx, snapshot).await?;

@@ -74,6 +74,16 @@ enum Command {
 		#[arg(long)]
 		spool: PathBuf,
 	},
+	/// Checks a proof from the information server (`GET /proof/{device}/{seq}`) that a screening
+	/// is on the finalized chain, trusting nothing but the raw chain spec (--chain-spec). Needs no
+	/// network, key or outbox.
+	VerifyProof {
+		/// The proof bundle (JSON), or - for stdin.
+		bundle: PathBuf,
+		/// Print JSON.
+		#[arg(long)]
+		json: bool,
+	},
 }
 
 #[derive(Args, Debug)]
@@ -202,7 +212,72 @@ async fn run(cli: Cli) -> Result<(), String> {
 			agent::log(format!("device {}", AccountId32::from(agent.key.public_key())));
 			agent.run(spool).await
 		},
+		Command::VerifyProof { bundle, json } => {
+			verify_proof(&cli.chain_spec.clone().unwrap_or_else(|| dir.chain_spec()), &bundle, json)
+		},
 	}
+}
+
+/// Prints what a verified proof shows, or fails with the check that refused it.
+fn verify_proof(chain_spec: &std::path::Path, bundle: &std::path::Path, json: bool) -> Result<(), String> {
+	use cinechain_proof::{bundle::Bundle, verify};
+	use codec::Decode;
+	let spec = read_bounded(chain_spec, client::MAX_CHAIN_SPEC_BYTES as usize, "chain spec")?;
+	let bundle = read_bounded(bundle, cinechain_proof::bundle::MAX_BUNDLE_BYTES, "proof bundle")?;
+	let bundle = Bundle::from_json(&bundle)?;
+	let chain = verify::TrustedChain::from_chain_spec(&spec)?;
+	let verified = verify::verify(&bundle, &chain).map_err(|refusal| format!("proof refused: {refusal}"))?;
+	let record = cinechain_projector::chain::ScreeningRecord::decode(&mut &verified.record[..])
+		.map(|r| format!("{r:?}"))
+		.unwrap_or_else(|e| format!("(does not decode with this agent's runtime types: {e})"));
+	let hex = |bytes: &[u8]| format!("0x{}", hex::encode(bytes));
+	if json {
+		let answer = serde_json::json!({
+			"verified": true,
+			"device": verified.device,
+			"seq": verified.seq,
+			"blockNumber": verified.block_number,
+			"blockHash": hex(&verified.block_hash),
+			"extrinsicIndex": verified.extrinsic_index,
+			"finalizedNumber": verified.finalized_number,
+			"finalizedHash": hex(&verified.finalized_hash),
+			"genesisHash": hex(&chain.genesis_hash),
+			"record": hex(&verified.record),
+		});
+		println!("{answer}");
+	} else {
+		println!(
+			"verified: screening {} of device {} is extrinsic {} of block #{} ({}), finalized by GRANDPA at #{} ({}) on the chain with genesis {}\nrecord: {record}",
+			verified.seq,
+			verified.device,
+			verified.extrinsic_index,
+			verified.block_number,
+			hex(&verified.block_hash),
+			verified.finalized_number,
+			hex(&verified.finalized_hash),
+			hex(&chain.genesis_hash),
+		);
+	}
+	Ok(())
+}
+
+/// A file's bytes (`-`: stdin), refusing files larger than `max`.
+fn read_bounded(path: &std::path::Path, max: usize, what: &str) -> Result<Vec<u8>, String> {
+	use std::io::Read;
+	let mut bytes = Vec::new();
+	let reader: Box<dyn Read> = if path.as_os_str() == "-" {
+		Box::new(std::io::stdin())
+	} else {
+		Box::new(std::fs::File::open(path).map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))?)
+	};
+	reader
+		.take(max as u64 + 1)
+		.read_to_end(&mut bytes)
+		.map_err(|e| format!("cannot read the {what} {}: {e}", path.display()))?;
+	if bytes.len() > max {
+		return Err(format!("the {what} {} is larger than {max} bytes", path.display()));
+	}
+	Ok(bytes)
 }
 
 fn micro_degrees(degrees: f64) -> Result<i32, String> {

@@ -25,7 +25,7 @@ use crate::{
 		connect, submit, Client, Config,
 	},
 	records::bounded,
-	run_node_command, wait_for, Node, NodeConfig,
+	run_node_command, wait_for, wait_for_explained, Node, NodeConfig,
 };
 
 /// The `dev` chain spec, raw, with slots of `slot_ms` milliseconds (the runtime reads the slot
@@ -372,9 +372,22 @@ impl Cluster {
 
 	/// Waits until every block `1..=upto` has exactly `R` copies among running members;
 	/// returns how long that took.
+	/// Every 30 s, and on timeout, it says which blocks are still off.
 	pub fn wait_replicated(&self, what: &str, upto: u32, timeout: Duration) -> Duration {
 		let start = Instant::now();
-		wait_for(what, timeout, &self.nodes(), || self.fully_replicated(upto));
+		let last = std::cell::RefCell::new(String::from("no count yet"));
+		let mut reported = Instant::now();
+		let condition = || {
+			let r = self.r.min(self.alive().count());
+			let copies = self.copies(upto);
+			*last.borrow_mut() = replication_gaps(&copies, r);
+			if reported.elapsed() > Duration::from_secs(30) {
+				eprintln!("{what}: {:.0} s, {}", start.elapsed().as_secs_f64(), last.borrow());
+				reported = Instant::now();
+			}
+			copies.values().all(|c| *c == r)
+		};
+		wait_for_explained(what, timeout, &self.nodes(), condition, || last.borrow().clone());
 		start.elapsed()
 	}
 
@@ -416,6 +429,18 @@ impl Cluster {
 			.find(|p| p.file_name().and_then(|f| f.to_str()).is_some_and(|f| f.starts_with(&format!("{number:010}-"))))
 			.unwrap_or_else(|| panic!("member {n} holds no file for block #{number}"))
 	}
+}
+
+/// How far `copies` (per block) is from `r` each: counts of blocks below and above, and the
+/// first few of each.
+fn replication_gaps(copies: &BTreeMap<u32, usize>, r: usize) -> String {
+	let describe = |blocks: Vec<(&u32, &usize)>| {
+		let first: Vec<String> = blocks.iter().take(8).map(|(n, c)| format!("#{n}:{c}")).collect();
+		format!("{} ({})", blocks.len(), first.join(" "))
+	};
+	let below = describe(copies.iter().filter(|(_, c)| **c < r).collect());
+	let above = describe(copies.iter().filter(|(_, c)| **c > r).collect());
+	format!("blocks below R = {r}: {below}; above: {above}")
 }
 
 /// Copies of each block the chain keeps (`ArchiveApi_replication` at the best block).

@@ -337,9 +337,21 @@ pub fn log_tails(nodes: &[&Node], lines: usize) -> String {
 
 /// Polls `condition` every 250 ms until it holds or `timeout` passes; panics with `what` and
 /// the log tails of `nodes` on timeout, or at once if one of `nodes` has exited.
-pub fn wait_for(what: &str, timeout: Duration, nodes: &[&Node], mut condition: impl FnMut() -> bool) {
+pub fn wait_for(what: &str, timeout: Duration, nodes: &[&Node], condition: impl FnMut() -> bool) {
+	wait_for_explained(what, timeout, nodes, condition, String::new)
+}
+
+/// [`wait_for`], whose failure message also carries `explain()`: the state the condition saw
+/// last, so that a timeout says how far from the goal it stopped.
+pub fn wait_for_explained(
+	what: &str,
+	timeout: Duration,
+	nodes: &[&Node],
+	mut condition: impl FnMut() -> bool,
+	explain: impl Fn() -> String,
+) {
 	let deadline = Instant::now() + timeout;
-	let logs = || log_tails(nodes, 40);
+	let logs = || format!("{}\n{}", explain(), log_tails(nodes, 40));
 	while Instant::now() < deadline {
 		if condition() {
 			return;

@@ -7,6 +7,9 @@
 //! - Every filter, paging, the CSV export, flags, device history, registry entries from genesis,
 //!   and bad requests answered with JSON reasons.
 //! - Both databases answer every query identically.
+//! - Every record's proof verifies against the chain spec alone (library and command line),
+//!   and every variant with one byte of one part changed is refused by the check that guards
+//!   that part.
 //! - `kill -9` of an indexer in the middle of its backfill, then a restart: it ends with exactly
 //!   the answers of an indexer that was never killed (no gap, no duplicate).
 
@@ -20,6 +23,10 @@ use cinechain_e2e::{
 	projector, projector_ok,
 	records::now_ms,
 	ship_chain_spec, wait_for, Node, NodeConfig,
+};
+use cinechain_proof::{
+	bundle::Bundle,
+	verify::{verify, Check, TrustedChain},
 };
 use serde_json::{json, Value};
 use subxt::utils::AccountId32;
@@ -298,6 +305,9 @@ fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
 	assert_eq!(rest.body.trim_end().split("\r\n").count(), 3, "header and the last two");
 	assert!(rest.header("x-next-cursor").is_none());
 
+	// Proofs.
+	check_proofs(&sqlite, &node, &data, device, &expected);
+
 	// Flags, device status and history, genesis registry entries, roles.
 	let flags = sqlite.json("/flags?open=false");
 	let flag = &flags["items"][0];
@@ -328,6 +338,8 @@ fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
 		("/devices/abc", 400, ""),
 		("/accounts/0x12/roles", 400, "32 bytes"),
 		("/screenings/999999/1", 404, "no screening"),
+		("/proof/999999/1", 404, "no screening"),
+		("/proof/1/x", 400, ""),
 		("/nowhere", 404, "openapi"),
 	] {
 		let answer = sqlite.get(path);
@@ -379,4 +391,128 @@ fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
 	for path in &paths {
 		assert_eq!(sqlite.json(path), crashed.json(path), "GET {path}: differs after kill -9 and restart");
 	}
+}
+
+/// Every record's proof verifies against the projector's chain spec (the raw spec it ships
+/// with), through the library and the command line; every tampered variant is refused.
+fn check_proofs(indexer: &Indexer, node: &Node, data: &Path, device: u64, expected: &[Value]) {
+	let chain = TrustedChain::from_chain_spec(&fs::read(data.join("chain-spec.json")).unwrap()).expect("the spec's trusted facts");
+	let mut bundles = Vec::new();
+	for want in expected {
+		let seq = want["seq"].as_u64().unwrap();
+		// Provable once the index holds the next justification the node kept (every 16 blocks);
+		// until then, 503 with the reason.
+		let path = format!("/proof/{device}/{seq}");
+		let mut answer = None;
+		wait_for(&format!("a proof of record {seq}"), Duration::from_secs(120), &[node], || {
+			let got = indexer.get(&path);
+			assert!(got.status == 200 || got.status == 503, "GET {path}: {} {}", got.status, got.body);
+			answer = (got.status == 200).then_some(got);
+			answer.is_some()
+		});
+		let answer = answer.unwrap();
+		let bundle = Bundle::from_json(answer.body.as_bytes()).expect("a bundle");
+		let verified = verify(&bundle, &chain).unwrap_or_else(|e| panic!("the proof of record {seq} is refused: {e}"));
+		assert_eq!((verified.device, verified.seq), (device, seq));
+		assert_eq!(hex(&verified.block_hash), want["blockHash"], "record {seq}'s block");
+		assert_eq!(Some(verified.extrinsic_index as u64), want["extrinsicIndex"].as_u64(), "record {seq}'s extrinsic");
+		assert!(verified.finalized_number >= verified.block_number);
+		bundles.push((answer.body, bundle));
+	}
+
+	// As a regulator runs it: the command line, on a file.
+	let (text, bundle) = &bundles[0];
+	let file = data.join("proof.json");
+	fs::write(&file, text).unwrap();
+	let out: Value = serde_json::from_str(&projector_ok(data, &["verify-proof", "--json", file.to_str().unwrap()])).expect("JSON");
+	assert_eq!((out["verified"].as_bool(), out["seq"].as_u64()), (Some(true), Some(1)), "{out}");
+	assert_eq!(out["blockHash"], expected[0]["blockHash"]);
+
+	// Every part tampered with, one byte or one number at a time: refused, by the check that
+	// guards the part.
+	let mut variants = 0;
+	for (part, json) in tampered(&serde_json::to_value(bundle).unwrap(), "") {
+		variants += 1;
+		let Ok(tampered) = Bundle::from_json(json.to_string().as_bytes()) else { continue };
+		let refusal = match verify(&tampered, &chain) {
+			Ok(_) => panic!("a bundle with {part} tampered with is accepted"),
+			Err(refusal) => refusal,
+		};
+		let guards: &[Check] = match part.split(['.', '[']).next().unwrap() {
+			"record" | "seq" => &[Check::Record],
+			"extrinsic" => &[Check::Extrinsic, Check::Record],
+			"parentHeader" => &[Check::ParentHeader],
+			"headBefore" => &[Check::HeadBefore],
+			// Another device's head: the proofs do not reach it, or show it absent (no records).
+			"device" => &[Check::HeadBefore, Check::HeadAfter],
+			"headAfter" => &[Check::HeadAfter],
+			"laterRecords" => &[Check::HashChain],
+			"finality" => &[Check::FinalityHeaders, Check::Justification],
+			// Block N's header holds every root: whichever check uses the changed one refuses.
+			_ => &[Check::Header, Check::Extrinsic, Check::ParentHeader, Check::HeadBefore, Check::HeadAfter, Check::FinalityHeaders, Check::Justification],
+		};
+		assert!(guards.contains(&refusal.check), "{part} tampered with: refused by '{}' ({refusal})", refusal.check.name());
+	}
+	assert!(variants > 30, "only {variants} variants");
+
+	// The command line says which check refused.
+	let mut bad = serde_json::to_value(bundle).unwrap();
+	bad["finality"]["justification"] = Value::String(flip(bad["finality"]["justification"].as_str().unwrap(), 100));
+	fs::write(&file, bad.to_string()).unwrap();
+	let output = projector(data).args(["verify-proof"]).arg(&file).output().unwrap();
+	assert!(!output.status.success());
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(stderr.contains("check 'justification' failed"), "{stderr}");
+}
+
+/// `hex` (0x-prefixed) with the byte at `at` (clamped to the last) changed.
+fn flip(hex: &str, at: usize) -> String {
+	let mut bytes = cinechain_e2e::cluster::decode_hex(hex);
+	let i = at.min(bytes.len() - 1);
+	bytes[i] ^= 0x01;
+	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Every variant of `value` with one hex string's first, middle or last byte changed, or one
+/// number increased, named by the path of the part changed.
+fn tampered(value: &Value, path: &str) -> Vec<(String, Value)> {
+	let mut out = Vec::new();
+	let mut each = |key: String, child: &Value, put: &dyn Fn(Value) -> Value| {
+		let part = if path.is_empty() { key } else { format!("{path}.{key}") };
+		match child {
+			Value::String(text) if text.starts_with("0x") && text.len() > 2 => {
+				let len = (text.len() - 2) / 2;
+				for at in [0, len / 2, len - 1] {
+					out.push((format!("{part}[{at}]"), put(Value::String(flip(text, at)))));
+				}
+			},
+			Value::Number(n) => out.push((part, put(json!(n.as_u64().unwrap() + 1)))),
+			Value::Object(_) | Value::Array(_) => {
+				out.extend(tampered(child, &part).into_iter().map(|(p, v)| (p, put(v))));
+			},
+			_ => {},
+		}
+	};
+	match value {
+		Value::Object(map) => {
+			for (key, child) in map {
+				each(key.clone(), child, &|v| {
+					let mut whole = value.clone();
+					whole[key] = v;
+					whole
+				});
+			}
+		},
+		Value::Array(items) => {
+			for (i, child) in items.iter().enumerate() {
+				each(i.to_string(), child, &|v| {
+					let mut whole = value.clone();
+					whole[i] = v;
+					whole
+				});
+			}
+		},
+		_ => {},
+	}
+	out
 }
