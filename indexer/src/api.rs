@@ -132,6 +132,8 @@ async fn proof(State(state): State<AppState>, Path((device, seq)): Path<(u64, u6
 		ProofError::NotFound(m) => not_found(m),
 		ProofError::NotYet(m) => ApiError(StatusCode::SERVICE_UNAVAILABLE, m),
 		ProofError::Node(m) => ApiError(StatusCode::BAD_GATEWAY, format!("node: {m}")),
+		ProofError::Index(m) => ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot be proven from this index: {m}")),
+		ProofError::Busy(m) => ApiError(StatusCode::SERVICE_UNAVAILABLE, m),
 		ProofError::Database(e) => ApiError::from(e),
 	})
 }

@@ -39,6 +39,11 @@ pub enum ProofError {
 	NotYet(String),
 	/// The node could not be asked, or answered something unusable.
 	Node(String),
+	/// The index cannot make this proof (it kept no justification for the stretch, or its rows
+	/// disagree with the chain): asking again will not help.
+	Index(String),
+	/// Too many proofs are being made at once, or this one took too long.
+	Busy(String),
 	Database(store::Error),
 }
 
@@ -51,29 +56,45 @@ impl From<store::Error> for ProofError {
 /// Longest SCALE encoding of a screening record (well above the pallet's `MaxEncodedLen`).
 const MAX_RECORD_BYTES: usize = 1024;
 
+/// Proofs made at once; more wait for none but are answered "busy" (each reads a block, its
+/// trie and a few dozen RPC answers).
+const MAX_CONCURRENT_PROOFS: usize = 4;
+/// Longest a proof (or connecting to the node) may take.
+const PROOF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Makes proofs from a node (connected on first use, and again after it failed).
 pub struct Prover {
 	url: String,
 	node: tokio::sync::Mutex<Option<Node>>,
+	slots: tokio::sync::Semaphore,
 }
 
 impl Prover {
 	pub fn new(url: &str) -> Prover {
-		Prover { url: url.to_string(), node: tokio::sync::Mutex::new(None) }
+		Prover { url: url.to_string(), node: tokio::sync::Mutex::new(None), slots: tokio::sync::Semaphore::new(MAX_CONCURRENT_PROOFS) }
 	}
 
 	async fn node(&self) -> Result<Node, ProofError> {
 		let mut node = self.node.lock().await;
 		if node.is_none() {
-			*node = Some(Node::connect(&self.url).await.map_err(ProofError::Node)?);
+			let connected = tokio::time::timeout(PROOF_TIMEOUT, Node::connect(&self.url))
+				.await
+				.map_err(|_| ProofError::Node(format!("no answer from {} within {PROOF_TIMEOUT:?}", self.url)))?;
+			*node = Some(connected.map_err(ProofError::Node)?);
 		}
 		Ok(node.clone().expect("connected"))
 	}
 
 	/// The proof of screening `seq` of `device`.
 	pub async fn bundle(&self, store: &Store, device: u64, seq: u64) -> Result<Bundle, ProofError> {
+		let _slot = self
+			.slots
+			.try_acquire()
+			.map_err(|_| ProofError::Busy(format!("{MAX_CONCURRENT_PROOFS} proofs are being made; try again shortly")))?;
 		let node = self.node().await?;
-		let result = build(&node, store, device, seq).await;
+		let result = tokio::time::timeout(PROOF_TIMEOUT, build(&node, store, device, seq))
+			.await
+			.unwrap_or_else(|_| Err(ProofError::Node(format!("the proof took longer than {PROOF_TIMEOUT:?}"))));
 		if matches!(result, Err(ProofError::Node(_))) {
 			// Connect afresh next time: the node may have restarted.
 			*self.node.lock().await = None;
@@ -89,14 +110,14 @@ async fn build(node: &Node, store: &Store, device: u64, seq: u64) -> Result<Bund
 	let record = store::screening_from_row(row)?;
 	let number = record.position.block_number;
 	let hash = parse_hash(&record.position.block_hash)?;
-	let index = record.position.extrinsic_index.ok_or_else(|| ProofError::Node("the record has no extrinsic".into()))?;
+	let index = record.position.extrinsic_index.ok_or_else(|| ProofError::Index("the record has no extrinsic".into()))?;
 
 	// Block N: the extrinsic, the record in it, and the device's later records in the block.
 	let body = node.block(number, hash).await.map_err(ProofError::Node)?;
 	let extrinsic = body
 		.extrinsics
 		.get(index as usize)
-		.ok_or_else(|| ProofError::Node(format!("block #{number} has no extrinsic {index}")))?;
+		.ok_or_else(|| ProofError::Index(format!("block #{number} has no extrinsic {index}")))?;
 	let (offset, record_bytes) = located(extrinsic, &record)?;
 	let later_rows = store
 		.fetch(
@@ -111,7 +132,7 @@ async fn build(node: &Node, store: &Store, device: u64, seq: u64) -> Result<Bund
 			.position
 			.extrinsic_index
 			.and_then(|i| body.extrinsics.get(i as usize))
-			.ok_or_else(|| ProofError::Node(format!("record {} is not in block #{number}", later.seq)))?;
+			.ok_or_else(|| ProofError::Index(format!("record {} is not in block #{number}", later.seq)))?;
 		later_records.push(Hex(located(carrier, &later)?.1));
 	}
 	let extrinsics_root = body.header.extrinsics_root.0;
@@ -119,7 +140,8 @@ async fn build(node: &Node, store: &Store, device: u64, seq: u64) -> Result<Bund
 		.into_iter()
 		.find(|v| ordered_root(*v, &body.extrinsics) == extrinsics_root)
 		.ok_or_else(|| ProofError::Node(format!("block #{number}'s extrinsics do not match its extrinsics root")))?;
-	let trie_proof = ordered_proof(version, &body.extrinsics, index as usize).expect("the index is in range");
+	let trie_proof = ordered_proof(version, &body.extrinsics, index as usize)
+		.ok_or_else(|| ProofError::Index(format!("no trie proof of extrinsic {index} of block #{number}")))?;
 
 	// The device's head before and after block N.
 	let head = head_key(device);
@@ -161,6 +183,9 @@ async fn finality(node: &Node, store: &Store, number: u32) -> Result<Finality, P
 					&[Param::Int(number as i64), Param::Int(justified as i64)],
 				)
 				.await?;
+			if hashes.len() != (justified - number) as usize {
+				return Err(ProofError::Index(format!("the index lacks blocks between #{number} and #{justified}")));
+			}
 			let mut headers = Vec::with_capacity(hashes.len());
 			for row in &hashes {
 				let hash = parse_hash(&row.try_get::<String, _>("hash")?)?;
@@ -168,6 +193,15 @@ async fn finality(node: &Node, store: &Store, number: u32) -> Result<Finality, P
 			}
 			return Ok(Finality { headers, justification: Hex(justification) });
 		}
+	}
+	// None kept yet, or none near: a fresh record waits for the next one; an old one (its body
+	// came from the archive, or it was indexed before justifications were kept) never gets one.
+	let indexed = store.cursor().await?.map_or(0, |c| c.block_number);
+	if indexed > number.saturating_add(bundle::MAX_FINALITY_HEADERS as u32) {
+		return Err(ProofError::Index(format!(
+			"the index kept no justification within {} blocks after #{number} (its body came from the archive, or it was indexed before justifications were kept)",
+			bundle::MAX_FINALITY_HEADERS
+		)));
 	}
 	Err(ProofError::NotYet(format!(
 		"no justification the index kept covers block #{number} yet: nodes keep one every 16 blocks; try again shortly"
@@ -180,7 +214,7 @@ fn located(extrinsic: &[u8], record: &Screening) -> Result<(usize, Vec<u8>), Pro
 	let record_hash = parse_hex(&record.record_hash)?;
 	find_record(extrinsic, record.seq, &prev_hash, &record_hash)
 		.map(|(offset, len)| (offset, extrinsic[offset..offset + len].to_vec()))
-		.ok_or_else(|| ProofError::Node(format!("record {} of device {} is not in its extrinsic", record.seq, record.device)))
+		.ok_or_else(|| ProofError::Index(format!("record {} of device {} is not in its extrinsic", record.seq, record.device)))
 }
 
 /// The offset and length of the record numbered `seq` in `bytes`: it starts with `seq` and
@@ -201,12 +235,12 @@ fn hexes(nodes: Vec<Vec<u8>>) -> Vec<Hex> {
 }
 
 fn parse_hex(text: &str) -> Result<Vec<u8>, ProofError> {
-	hex::decode(text.trim_start_matches("0x")).map_err(|e| ProofError::Node(format!("the index holds bad hex `{text}`: {e}")))
+	hex::decode(text.trim_start_matches("0x")).map_err(|e| ProofError::Index(format!("the index holds bad hex `{text}`: {e}")))
 }
 
 fn parse_hash(text: &str) -> Result<H256, ProofError> {
 	let bytes: [u8; 32] =
-		parse_hex(text)?.try_into().map_err(|_| ProofError::Node(format!("the index holds a bad hash `{text}`")))?;
+		parse_hex(text)?.try_into().map_err(|_| ProofError::Index(format!("the index holds a bad hash `{text}`")))?;
 	Ok(H256(bytes))
 }
 

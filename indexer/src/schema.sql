@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS blocks (
 );
 
 -- GRANDPA justifications of finalized blocks, as the node kept them when the block was indexed
--- (every 512th block): a proof that an earlier block is final ends at the next one of these.
+-- (every 16th block): a proof that an earlier block is final ends at the next one of these.
 CREATE TABLE IF NOT EXISTS justifications (
 	number BIGINT PRIMARY KEY,
 	justification TEXT NOT NULL

@@ -227,6 +227,12 @@ fn verify_proof(chain_spec: &std::path::Path, bundle: &std::path::Path, json: bo
 	let bundle = Bundle::from_json(&bundle)?;
 	let chain = verify::TrustedChain::from_chain_spec(&spec)?;
 	let verified = verify::verify(&bundle, &chain).map_err(|refusal| format!("proof refused: {refusal}"))?;
+	if chain.well_known_keys {
+		eprintln!(
+			"warning: this chain spec is a development or local one, whose GRANDPA keys are public (//Alice, ...): \
+			 its proofs show consistency, not that a real chain holds the record"
+		);
+	}
 	let record = cinechain_projector::chain::ScreeningRecord::decode(&mut &verified.record[..])
 		.map(|r| format!("{r:?}"))
 		.unwrap_or_else(|e| format!("(does not decode with this agent's runtime types: {e})"));
@@ -242,17 +248,18 @@ fn verify_proof(chain_spec: &std::path::Path, bundle: &std::path::Path, json: bo
 			"finalizedNumber": verified.finalized_number,
 			"finalizedHash": hex(&verified.finalized_hash),
 			"genesisHash": hex(&chain.genesis_hash),
+			"wellKnownKeys": chain.well_known_keys,
 			"record": hex(&verified.record),
 		});
 		println!("{answer}");
 	} else {
 		println!(
-			"verified: screening {} of device {} is extrinsic {} of block #{} ({}), finalized by GRANDPA at #{} ({}) on the chain with genesis {}\nrecord: {record}",
+			"verified: screening {} of device {} was recorded in block #{} ({}; its bytes are in extrinsic {}), finalized by the chain spec's GRANDPA authorities at #{} ({}); chain spec genesis {}\nrecord: {record}",
 			verified.seq,
 			verified.device,
-			verified.extrinsic_index,
 			verified.block_number,
 			hex(&verified.block_hash),
+			verified.extrinsic_index,
 			verified.finalized_number,
 			hex(&verified.finalized_hash),
 			hex(&chain.genesis_hash),

@@ -6,7 +6,9 @@
 //! 1. block `N` (the header) is an ancestor of a block `F` that those authorities finalized
 //!    ([`Check::FinalityHeaders`], [`Check::Justification`]);
 //! 2. the extrinsic is entry `index` of block `N` ([`Check::Extrinsic`]) and holds the record's
-//!    bytes ([`Check::Record`]);
+//!    bytes ([`Check::Record`]). The call itself is not decoded (that needs the runtime's
+//!    metadata): another extrinsic of the block carrying the same bytes would pass this check.
+//!    What pins the record is 3;
 //! 3. the device's head advanced past the record in block `N`: before it the head was below
 //!    `seq` ([`Check::HeadBefore`]), after it the head's hash chain leads back to this record
 //!    ([`Check::HeadAfter`], [`Check::HashChain`]). So the call succeeded and the chain holds
@@ -15,6 +17,10 @@
 //! The chain spec's authority set is the genesis set; cinechain's runtime has no way to change
 //! it (no session pallet), so GRANDPA set 0 finalizes every block. Should that change, this
 //! verifier refuses proofs signed by a later set, saying so.
+//!
+//! GRANDPA's signatures do not name the chain: a proof is worth what the chain spec's authority
+//! keys are. The development and local specs use the well-known keys of Alice, Bob, ...: anyone
+//! can sign for them, so [`TrustedChain::well_known_keys`] says so and the command warns.
 
 use smoldot::{
 	chain_spec::ChainSpec,
@@ -38,6 +44,9 @@ pub struct TrustedChain {
 	/// The GRANDPA authority set id and its members' ed25519 keys.
 	pub set_id: u64,
 	pub authorities: Vec<[u8; 32]>,
+	/// Whether the spec is a development or local one, whose authorities' secret keys are
+	/// public (`//Alice`, ...): a proof against it convinces nobody else.
+	pub well_known_keys: bool,
 }
 
 impl TrustedChain {
@@ -59,8 +68,13 @@ impl TrustedChain {
 		else {
 			return Err("the chain spec's chain is not finalized by GRANDPA".into());
 		};
+		// smoldot counts signatures, not weights: only a set of equal weights is counted right.
+		if finalized_triggered_authorities.windows(2).any(|pair| pair[0].weight != pair[1].weight) {
+			return Err("the chain spec's GRANDPA authorities have unequal weights, which this verifier does not count".into());
+		}
 		let authorities = finalized_triggered_authorities.iter().map(|a| a.public_key).collect();
-		Ok(TrustedChain { genesis_hash, block_number_bytes, set_id, authorities })
+		let well_known_keys = matches!(spec.chain_type(), "Development" | "Local");
+		Ok(TrustedChain { genesis_hash, block_number_bytes, set_id, authorities, well_known_keys })
 	}
 }
 
@@ -126,7 +140,8 @@ pub struct Verified {
 	pub seq: u64,
 	/// The record, SCALE-encoded.
 	pub record: Vec<u8>,
-	/// Block `N`, that recorded it, and the extrinsic that carried it.
+	/// Block `N`, that recorded it, and the extrinsic of it that holds the record's bytes (not
+	/// decoded: see the module's documentation).
 	pub block_number: u64,
 	pub block_hash: [u8; 32],
 	pub extrinsic_index: u32,
@@ -188,10 +203,16 @@ pub fn verify(bundle: &Bundle, chain: &TrustedChain) -> Result<Verified, Refusal
 	if after.last_seq < bundle.seq {
 		return refuse(Check::HeadAfter, format!("the device's head after block #{} is at {}, before this record", block.number, after.last_seq));
 	}
+	if after.last_seq - bundle.seq != bundle.later_records.len() as u64 {
+		return refuse(
+			Check::HashChain,
+			format!("the head is at {}: {} records follow {}, the bundle has {}", after.last_seq, after.last_seq - bundle.seq, bundle.seq, bundle.later_records.len()),
+		);
+	}
 	let (mut seq, mut hash) = (bundle.seq, record_hash(record));
 	for later in &bundle.later_records {
 		let (next_seq, prev_hash) = record_position(&later.0).or_else(|e| refuse(Check::HashChain, e))?;
-		if next_seq != seq + 1 || prev_hash != hash {
+		if Some(next_seq) != seq.checked_add(1) || prev_hash != hash {
 			return refuse(Check::HashChain, format!("record {next_seq} does not follow record {seq}"));
 		}
 		(seq, hash) = (next_seq, record_hash(&later.0));
@@ -208,7 +229,7 @@ pub fn verify(bundle: &Bundle, chain: &TrustedChain) -> Result<Verified, Refusal
 	for (i, bytes) in bundle.finality.headers.iter().enumerate() {
 		let next = header::decode(&bytes.0, number_bytes)
 			.or_else(|e| refuse(Check::FinalityHeaders, format!("header {i} does not decode: {e}")))?;
-		if *next.parent_hash != last_hash || next.number != last_number + 1 {
+		if *next.parent_hash != last_hash || Some(next.number) != last_number.checked_add(1) {
 			return refuse(Check::FinalityHeaders, format!("header {i} (#{}) is not the child of #{last_number}", next.number));
 		}
 		(last_number, last_hash) = (next.number, header::hash_from_scale_encoded_header(&bytes.0));
@@ -253,19 +274,6 @@ fn check_justification(justification: &[u8], number: u64, hash: &[u8; 32], chain
 			hex(hash)
 		));
 	}
-	let ancestry: std::collections::HashMap<[u8; 32], HeaderRef> =
-		decoded.votes_ancestries.clone().map(|h| (h.hash(chain.block_number_bytes), h)).collect();
-	for precommit in decoded.precommits.iter() {
-		let mut voted = *precommit.target_hash;
-		let mut steps = 0;
-		while voted != *hash {
-			let Some(header) = ancestry.get(&voted).filter(|_| steps <= ancestry.len()) else {
-				return Err(format!("a precommit votes for {}, which the justification does not show descends from #{number}", hex(&voted)));
-			};
-			voted = *header.parent_hash;
-			steps += 1;
-		}
-	}
 	let mut seed = [0u8; 32];
 	getrandom::fill(&mut seed).map_err(|e| format!("no randomness for the signature check: {e}"))?;
 	grandpa::verify_justification(grandpa::JustificationVerifyConfig {
@@ -281,5 +289,21 @@ fn check_justification(justification: &[u8], number: u64, hash: &[u8; 32], chain
 			chain.set_id
 		),
 		e => e.to_string(),
-	})
+	})?;
+	// After the signatures: each precommit is then a distinct authority's, so this walk costs at
+	// most the authorities times the ancestry's length.
+	let ancestry: std::collections::HashMap<[u8; 32], HeaderRef> =
+		decoded.votes_ancestries.clone().map(|h| (h.hash(chain.block_number_bytes), h)).collect();
+	for precommit in decoded.precommits.iter() {
+		let mut voted = *precommit.target_hash;
+		let mut steps = 0;
+		while voted != *hash {
+			let Some(header) = ancestry.get(&voted).filter(|_| steps <= ancestry.len()) else {
+				return Err(format!("a precommit votes for {}, which the justification does not show descends from #{number}", hex(&voted)));
+			};
+			voted = *header.parent_hash;
+			steps += 1;
+		}
+	}
+	Ok(())
 }

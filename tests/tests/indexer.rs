@@ -427,6 +427,7 @@ fn check_proofs(indexer: &Indexer, node: &Node, data: &Path, device: u64, expect
 	let out: Value = serde_json::from_str(&projector_ok(data, &["verify-proof", "--json", file.to_str().unwrap()])).expect("JSON");
 	assert_eq!((out["verified"].as_bool(), out["seq"].as_u64()), (Some(true), Some(1)), "{out}");
 	assert_eq!(out["blockHash"], expected[0]["blockHash"]);
+	assert_eq!(out["wellKnownKeys"], true, "a development spec: its GRANDPA keys are public");
 
 	// Every part tampered with, one byte or one number at a time: refused, by the check that
 	// guards the part.
