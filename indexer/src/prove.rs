@@ -136,7 +136,9 @@ async fn build(node: &Node, store: &Store, device: u64, seq: u64) -> Result<Bund
 		later_records.push(Hex(located(carrier, &later)?.1));
 	}
 	let extrinsics_root = body.header.extrinsics_root.0;
-	let version = [TrieEntryVersion::V1, TrieEntryVersion::V0]
+	// V0 first: cinechain's runtime (`system_version` 1) roots its extrinsics that way, so one
+	// root is computed, not two; V1 only after an upgrade to `system_version` 2.
+	let version = [TrieEntryVersion::V0, TrieEntryVersion::V1]
 		.into_iter()
 		.find(|v| ordered_root(*v, &body.extrinsics) == extrinsics_root)
 		.ok_or_else(|| ProofError::Node(format!("block #{number}'s extrinsics do not match its extrinsics root")))?;

@@ -467,11 +467,11 @@ fn check_proofs(indexer: &Indexer, node: &Node, data: &Path, device: u64, expect
 }
 
 /// `hex` (0x-prefixed) with the byte at `at` (clamped to the last) changed.
-fn flip(hex: &str, at: usize) -> String {
-	let mut bytes = cinechain_e2e::cluster::decode_hex(hex);
+fn flip(text: &str, at: usize) -> String {
+	let mut bytes = cinechain_e2e::cluster::decode_hex(text);
 	let i = at.min(bytes.len() - 1);
 	bytes[i] ^= 0x01;
-	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+	hex(&bytes)
 }
 
 /// Every variant of `value` with one hex string's first, middle or last byte changed, or one
