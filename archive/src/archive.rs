@@ -322,7 +322,7 @@ where
 						Ok(_) => return Some((found.block.0, node)),
 						Err(why) => log::warn!(target: "archive", "node {node} sent a bad copy of #{number}: {why}"),
 					},
-					Ok(None) => {},
+					Ok(None) => log::debug!(target: "archive", "node {node} has no copy of #{number}"),
 					Err(e) => {
 						log::debug!(target: "archive", "node {node} ({address}) on #{number}: {e}");
 						unreached.push(node);
@@ -390,10 +390,9 @@ where
 		let _turn = self.forwards.acquire().await.ok()?;
 		let view = self.forwarding_view()?;
 		let mut asks: FuturesUnordered<_> = view
-			.online()
+			.others()
 			.into_iter()
-			.filter(|m| Some(m.node) != view.me)
-			.filter_map(|m| Some((m.node, view.address(m.node)?)))
+			.filter_map(|node| Some((node, view.address(node)?)))
 			.map(|(node, address)| async move {
 				let answer = match self.peers.at(&address) {
 					Ok(peer) => peer.extrinsic(hash, Some(true)).await,

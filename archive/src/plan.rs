@@ -57,18 +57,27 @@ impl ClusterView {
 		String::from_utf8(member.address.to_vec()).ok()
 	}
 
-	/// Whom to ask for the block with hash `hash`: its holders first, then the other online
-	/// members (a copy may still sit where the block was before the cluster changed). Never
-	/// this node itself.
+	/// Whom to ask for the block with hash `hash`: its holders first, then every other member
+	/// (see [`Self::others`]). Never this node itself.
 	pub fn sources(&self, hash: &H256) -> Vec<NodeId> {
 		let mut sources = self.holders(hash);
-		for member in self.online() {
-			if !sources.contains(&member.node) {
-				sources.push(member.node);
+		sources.retain(|node| Some(*node) != self.me);
+		for node in self.others() {
+			if !sources.contains(&node) {
+				sources.push(node);
 			}
 		}
-		sources.retain(|node| Some(*node) != self.me);
 		sources
+	}
+
+	/// Every member but this node: the online ones, then those the chain marked offline. A copy
+	/// may still sit where the block was before the cluster changed, and a member marked offline
+	/// may still run and hold its copies (one late heartbeat, a restart within the grace period):
+	/// when no online member has the block, it is the last place to find it.
+	pub fn others(&self) -> Vec<NodeId> {
+		let online = self.members.iter().filter(|m| m.online);
+		let offline = self.members.iter().filter(|m| !m.online);
+		online.chain(offline).map(|m| m.node).filter(|node| Some(*node) != self.me).collect()
 	}
 }
 
@@ -416,6 +425,19 @@ mod tests {
 	}
 
 	#[test]
+	fn a_query_asks_the_holders_then_the_online_members_then_the_offline_ones_never_itself() {
+		let view = view(Some(1), &[0, 1, 2, 3], &[4, 5]);
+		let hash = H256::from_low_u64_be(42);
+		let sources = view.sources(&hash);
+		let holders: Vec<NodeId> = view.holders(&hash).into_iter().filter(|n| *n != 1).collect();
+		assert_eq!(sources[..holders.len()], holders[..], "holders first");
+		assert_eq!(sources.len(), 5, "every member but this node, once: {sources:?}");
+		assert!(!sources.contains(&1));
+		assert_eq!(sources[3..], [4, 5], "members marked offline last");
+		assert_eq!(view.others(), vec![0, 2, 3, 4, 5]);
+	}
+
+	#[test]
 	fn when_a_member_dies_the_others_fetch_only_its_blocks_and_drop_nothing() {
 		let chain = chain(500);
 		let before = view(Some(1), &[0, 1, 2, 3, 4], &[]);
@@ -449,14 +471,10 @@ mod tests {
 	}
 
 	#[test]
-	fn a_node_outside_the_cluster_or_offline_plans_nothing_and_is_never_asked() {
+	fn a_node_outside_the_cluster_plans_nothing() {
 		let chain = chain(50);
 		assert_eq!(plan(&view(None, &[0, 1, 2], &[]), &chain, &BTreeMap::new()), Plan::default());
-		let view = view(Some(1), &[0, 1, 2], &[3]);
-		let sources = view.sources(&chain[7]);
-		assert_eq!(sources.len(), 2);
-		assert!(!sources.contains(&1) && !sources.contains(&3));
-		assert_eq!(view.address(2).as_deref(), Some("http://127.0.0.1:9002"));
+		assert_eq!(view(Some(1), &[0, 1, 2], &[3]).address(2).as_deref(), Some("http://127.0.0.1:9002"));
 	}
 
 	#[test]

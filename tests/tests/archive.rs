@@ -30,7 +30,7 @@ use std::{
 
 use cinechain_e2e::{
 	cluster::{held, Cluster},
-	log_tails, wait_for,
+	log_tails, wait_for, Node,
 };
 use serde_json::{json, Value};
 
@@ -54,9 +54,16 @@ fn assert_serves_block(cluster: &Cluster, member: usize, number: u32, hash: &str
 			.filter(|m| !cluster.members[*m].dead)
 			.map(|m| (m, local_copy(cluster, m, number).is_some()))
 			.collect();
+		// The asked member's view of the cluster, then the members' logs (the asked one first)
+		// before the validator's: what a failure is explained by comes first.
+		let view = node.rpc.call("cinearchive_status", json!([]));
+		let mut nodes: Vec<&Node> = vec![node];
+		nodes.extend(cluster.alive().map(|m| &m.node).filter(|n| !std::ptr::eq(*n, node)));
+		nodes.push(&cluster.validator);
 		panic!(
-			"member {member} on block #{number}: {answer}; running members with a copy now: {copies:?}\n{}",
-			log_tails(&cluster.nodes(), 80)
+			"member {member} on block #{number}: {answer}; running members with a copy now: {copies:?}; \
+			 the member's view: {view:?}\n{}",
+			log_tails(&nodes, 60)
 		);
 	}
 	assert!(answer["block"].as_str().is_some_and(|b| b.len() > 2), "member {member} on #{number}: no body");
