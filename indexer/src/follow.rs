@@ -1,6 +1,10 @@
-//! The follower: writes every finalized block of the node into the store, in order, one
-//! transaction per block.
+//! The follower: writes every finalized block of the node into the store, in order.
 //!
+//! - Reading a block (a few RPC round trips) and writing it are apart: while behind, the
+//!   follower reads up to [`READ_AHEAD`] blocks at once and writes what has arrived, in order,
+//!   up to [`MAX_BATCH`] blocks in one transaction (each block whole, with the cursor): a
+//!   backfill is not bound by round trips nor by one commit per block. At the tip, a block is
+//!   read and written as soon as it is finalized.
 //! - Only finalized blocks: nothing the index holds can be reverted by a fork.
 //! - Each block is decoded with the metadata of the runtime that made it (subxt's client at that
 //!   block looks the runtime's version up and fetches its metadata once per version), so a
@@ -19,7 +23,10 @@ use subxt::{
 	backend::LegacyBackend,
 	config::PolkadotConfig,
 	dynamic::{storage as dynamic_storage, Value},
-	ext::scale_value::Composite,
+	ext::{
+		futures::{stream, StreamExt},
+		scale_value::Composite,
+	},
 	utils::H256,
 	OnlineClient,
 };
@@ -50,6 +57,11 @@ impl std::fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// Blocks read from the node at once while the index is behind.
+pub const READ_AHEAD: usize = 16;
+/// Most blocks written in one transaction (a backfill's batches; at the tip, one block each).
+pub const MAX_BATCH: usize = 64;
 
 macro_rules! ctx {
 	($what:expr) => {
@@ -105,39 +117,83 @@ impl Follower {
 	/// an error, which the caller logs before calling again). `max_rate` (blocks per second)
 	/// spares a node shared with others during a long backfill.
 	pub async fn run(&self, poll: Duration, max_rate: Option<f64>) -> Result<(), Error> {
-		let pace = max_rate.map(|rate| Duration::from_secs_f64(1.0 / rate));
 		loop {
 			let finalized = self.finalized().await?;
-			let mut cursor = self.store.cursor().await.map_err(|e| Error::Retry(format!("database: {e}")))?;
-			let mut next = cursor.as_ref().map_or(0, |c| c.block_number + 1);
-			while next <= finalized {
-				let started = tokio::time::Instant::now();
-				cursor = Some(self.index_block(next, cursor.as_ref()).await?);
-				next += 1;
-				if let Some(pace) = pace {
-					tokio::time::sleep_until(started + pace).await;
-				}
+			let cursor = self.store.cursor().await.map_err(|e| Error::Retry(format!("database: {e}")))?;
+			let next = cursor.as_ref().map_or(0, |c| c.block_number + 1);
+			if next <= finalized {
+				self.index_range(next..=finalized, cursor, max_rate).await?;
 			}
 			tokio::time::sleep(poll).await;
 		}
 	}
 
+	/// Indexes blocks `range` (finalized), after the block of `cursor`: read [`READ_AHEAD`] at
+	/// a time (one at a time under `max_rate`, paced), written in order in batches of what has
+	/// arrived. Returns the cursor of the last block.
+	pub async fn index_range(
+		&self,
+		range: std::ops::RangeInclusive<u32>,
+		mut cursor: Option<Cursor>,
+		max_rate: Option<f64>,
+	) -> Result<Option<Cursor>, Error> {
+		let pace = max_rate.map(|rate| Duration::from_secs_f64(1.0 / rate));
+		let ahead = if pace.is_some() { 1 } else { READ_AHEAD };
+		let mut reads = stream::iter(range)
+			.map(|number| async move {
+				let started = tokio::time::Instant::now();
+				let read = self.read_block(number).await;
+				if let Some(pace) = pace {
+					tokio::time::sleep_until(started + pace).await;
+				}
+				read
+			})
+			.buffered(ahead)
+			.ready_chunks(MAX_BATCH);
+		while let Some(batch) = reads.next().await {
+			let blocks = batch.into_iter().collect::<Result<Vec<_>, _>>()?;
+			cursor = Some(self.write(cursor.as_ref(), &blocks).await?);
+		}
+		Ok(cursor)
+	}
+
 	/// Reads block `number` (finalized) and writes it; returns the new cursor.
 	pub async fn index_block(&self, number: u32, previous: Option<&Cursor>) -> Result<Cursor, Error> {
+		let block = self.read_block(number).await?;
+		self.write(previous, std::slice::from_ref(&block)).await
+	}
+
+	/// Writes `blocks` (consecutive, the first one after `previous`) in one transaction, once
+	/// each is checked to be the child of the one before; returns the new cursor.
+	async fn write(&self, previous: Option<&Cursor>, blocks: &[(BlockInfo, BlockChanges)]) -> Result<Cursor, Error> {
+		let mut parent = previous.map(|c| (c.block_number, c.block_hash.as_str()));
+		for (block, _) in blocks {
+			if let Some((number, hash)) = parent {
+				if number + 1 != block.number || hash != block.parent_hash {
+					return Err(Error::Retry(format!(
+						"block #{} ({}) does not follow the indexed #{number} ({hash})",
+						block.number, block.hash
+					)));
+				}
+			}
+			parent = Some((block.number, &block.hash));
+		}
+		let last = &blocks.last().ok_or_else(|| Error::Retry("no block to write".into()))?.0;
+		self.store.write_blocks(&self.genesis, previous, blocks).await.map_err(|e| {
+			Error::Retry(format!("writing #{}..=#{}: {e}", blocks[0].0.number, last.number))
+		})?;
+		Ok(Cursor { genesis_hash: self.genesis.clone(), block_number: last.number, block_hash: last.hash.clone() })
+	}
+
+	/// Reads block `number` (finalized) from the node: what the index is to hold of it. Writes
+	/// nothing.
+	pub async fn read_block(&self, number: u32) -> Result<(BlockInfo, BlockChanges), Error> {
 		let at = self.client.at_block(number as u64).await.map_err(|e| Error::Retry(format!("block #{number}: {e}")))?;
 		let hash: H256 = at.block_hash();
 		let body = self.node.block(number, hash).await.map_err(Error::Retry)?;
 		let (parent_hash, extrinsics, from_archive) = (body.header.parent_hash, body.extrinsics, body.from_archive);
 		let hash_hex = hex0x(hash.as_bytes());
 		let parent_hex = hex0x(parent_hash.as_bytes());
-		if let Some(prev) = previous {
-			if prev.block_number + 1 != number || prev.block_hash != parent_hex {
-				return Err(Error::Retry(format!(
-					"block #{number} ({hash_hex}) does not follow the indexed #{} ({})",
-					prev.block_number, prev.block_hash
-				)));
-			}
-		}
 		let extrinsic_hashes: Vec<String> =
 			extrinsics.iter().map(|x| hex0x(&sp_crypto_hashing::blake2_256(x))).collect();
 
@@ -187,18 +243,14 @@ impl Follower {
 
 		let block = BlockInfo {
 			number,
-			hash: hash_hex.clone(),
+			hash: hash_hex,
 			parent_hash: parent_hex,
 			spec_version: at.spec_version(),
 			timestamp,
 			extrinsics: extrinsics.len() as u32,
 			from_archive,
 		};
-		self.store
-			.write_block(&self.genesis, previous, &block, &changes)
-			.await
-			.map_err(|e| Error::Retry(format!("writing #{number}: {e}")))?;
-		Ok(Cursor { genesis_hash: self.genesis.clone(), block_number: number, block_hash: hash_hex })
+		Ok((block, changes))
 	}
 
 	/// Every registry entry in the genesis state: genesis configures cinemas, devices and roles

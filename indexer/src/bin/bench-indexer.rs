@@ -1,0 +1,391 @@
+//! `bench-indexer`: the information server's figures (run by `scripts/bench-indexer.sh`).
+//!
+//! 1. **Writing**: fills a fresh SQLite file with `--screenings` synthetic screenings (default
+//!    1,000,000) through [`Store::write_blocks`], the follower's own write path, `--per-block` to
+//!    a block and [`follow::MAX_BATCH`] blocks to a transaction as in a backfill, and prints
+//!    blocks/s and records/s: the database's share of a backfill.
+//! 2. **Queries**: runs each filter of `GET /screenings` (`--queries` times, with random
+//!    arguments) the way the handler does — [`query::screenings`], [`Store::fetch`], the rows
+//!    decoded and the page encoded as JSON — and prints p50, p99 and the slowest, in ms.
+//! 3. **Backfill from a node** (`--node ws://…`, optional): indexes the node's finalized chain
+//!    from genesis into a second fresh file with [`Follower::index_range`], and prints blocks/s and
+//!    records/s; then waits for `--lag-blocks` new finalized blocks and prints how long each
+//!    took to reach the index after the node finalized it.
+//!
+//! The databases go to a temporary directory (or `--dir`), removed at the end.
+//!
+//! The data is synthetic but shaped like a country's: 200 cinemas in 31 regions, ten devices
+//! each, 300 films, 1,000 projectionists, a year of screenings.
+
+use std::{
+	collections::HashMap,
+	time::{Duration, Instant},
+};
+
+use cinechain_indexer::{
+	follow::{self, Follower},
+	model::{BlockChanges, BlockInfo, Cinema, Position, Screening, Snapshot},
+	query::{self, Params},
+	store::{self, Cursor, Store},
+};
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(about = "The information server's benchmark: write rate, query latency on a large index, backfill from a node")]
+struct Cli {
+	/// Screenings written to the query benchmark's database.
+	#[arg(long, default_value_t = 1_000_000)]
+	screenings: u32,
+	/// Screenings per block.
+	#[arg(long, default_value_t = 200)]
+	per_block: u32,
+	/// Runs of each query.
+	#[arg(long, default_value_t = 200)]
+	queries: usize,
+	/// Where to put the databases (default: a temporary directory, removed at the end).
+	#[arg(long)]
+	dir: Option<std::path::PathBuf>,
+	/// A node to backfill from (its finalized chain, from genesis).
+	#[arg(long)]
+	node: Option<String>,
+	/// After the backfill, new finalized blocks to time from the node's finality to the index.
+	#[arg(long, default_value_t = 20)]
+	lag_blocks: u32,
+}
+
+const CINEMAS: u32 = 200;
+const DEVICES_PER_CINEMA: u32 = 10;
+const REGIONS: u32 = 31;
+const FILMS: u32 = 300;
+const PROJECTIONISTS: u32 = 1_000;
+const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
+const START_MS: i64 = 1_767_225_600_000; // 2026-01-01
+const WORDS: &[&str] = &[
+	"river", "mountain", "dragon", "silent", "winter", "golden", "last", "city", "star", "ocean", "wandering", "earth",
+	"spring", "night", "light", "journey", "forest", "wind", "stone", "moon",
+];
+
+/// A small deterministic generator (xorshift64*): the same data on every run.
+struct Rng(u64);
+
+impl Rng {
+	fn next(&mut self) -> u64 {
+		self.0 ^= self.0 >> 12;
+		self.0 ^= self.0 << 25;
+		self.0 ^= self.0 >> 27;
+		self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+	}
+	fn below(&mut self, n: u32) -> u32 {
+		(self.next() % n as u64) as u32
+	}
+}
+
+fn region(cinema: u32) -> String {
+	format!("CN-{:02}-{:02}", 11 + cinema % REGIONS, cinema % 7)
+}
+fn film_code(film: u32) -> String {
+	format!("F{film:05}")
+}
+fn cpl_id(film: u32) -> String {
+	format!("{:08x}-0000-4000-8000-{:012x}", film, film as u64 * 7919)
+}
+fn title(film: u32) -> String {
+	let w = |i: u32| WORDS[(i as usize) % WORDS.len()];
+	format!("The {} {} {}", w(film), w(film / 20 + 3), film)
+}
+fn projectionist(p: u32) -> String {
+	format!("0x{:064x}", p as u64 + 1)
+}
+fn hash_hex(n: u64, salt: u8) -> String {
+	format!("0x{:02x}{:062x}", salt, n)
+}
+
+/// Block `number`'s screenings: `per_block` of them, the `i`-th screening of the year being
+/// `first + i`.
+fn screenings_of(number: u32, first: u32, count: u32, total: u32, rng: &mut Rng) -> Vec<Screening> {
+	(0..count)
+		.map(|i| {
+			let n = first + i;
+			let devices = CINEMAS * DEVICES_PER_CINEMA;
+			let device = (n % devices) as u64 + 1;
+			let seq = (n / devices) as u64 + 1;
+			let cinema = (device as u32 - 1) / DEVICES_PER_CINEMA;
+			let film = rng.below(FILMS);
+			let started_at = START_MS + (n as i64 * YEAR_MS / total.max(1) as i64);
+			Screening {
+				device,
+				seq,
+				record_hash: hash_hex(n as u64, 1),
+				prev_hash: hash_hex(n.saturating_sub(devices) as u64, 1),
+				cpl_id: Some(cpl_id(film)),
+				film_code: Some(film_code(film)),
+				title: title(film),
+				projectionist: projectionist(rng.below(PROJECTIONISTS)),
+				started_at,
+				ended_at: started_at + 2 * 3600 * 1000,
+				cinema,
+				hall: device as u32 % DEVICES_PER_CINEMA,
+				region: region(cinema),
+				latitude: Some(39_900_000 + cinema as i64 * 1000),
+				longitude: Some(116_400_000 + cinema as i64 * 1000),
+				outcome: "completed".into(),
+				abort_reason: None,
+				report_hash: None,
+				recorded_at: started_at + 3 * 3600 * 1000,
+				position: Position {
+					block_number: number,
+					block_hash: hash_hex(number as u64, 0),
+					extrinsic_index: Some(i + 1),
+					extrinsic_hash: Some(hash_hex(n as u64, 2)),
+					event_index: i,
+				},
+			}
+		})
+		.collect()
+}
+
+/// Percentile `p` (0–100) of sorted `samples`.
+fn percentile(samples: &[Duration], p: f64) -> Duration {
+	let at = ((samples.len() as f64 - 1.0) * p / 100.0).round() as usize;
+	samples[at.min(samples.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+	format!("{:.2}", d.as_secs_f64() * 1000.0)
+}
+
+async fn fill(store: &Store, total: u32, per_block: u32) -> Result<(), store::Error> {
+	let genesis = hash_hex(0, 0);
+	let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+	let cinemas: Vec<Snapshot> = (0..CINEMAS)
+		.map(|c| {
+			Snapshot::Cinema(Cinema {
+				cinema: c,
+				region: region(c),
+				name: format!("Cinema {c}"),
+				latitude: Some(39_900_000 + c as i64 * 1000),
+				longitude: Some(116_400_000 + c as i64 * 1000),
+				updated_block: 1,
+			})
+		})
+		.collect();
+	let blocks = total.div_ceil(per_block);
+	let started = Instant::now();
+	let mut cursor: Option<Cursor> = None;
+	let mut batch = Vec::with_capacity(follow::MAX_BATCH);
+	for number in 1..=blocks {
+		let first = (number - 1) * per_block;
+		let count = per_block.min(total - first);
+		let block = BlockInfo {
+			number,
+			hash: hash_hex(number as u64, 0),
+			parent_hash: hash_hex(number as u64 - 1, 0),
+			spec_version: 1,
+			timestamp: START_MS + number as i64 * 3000,
+			extrinsics: count + 1,
+			from_archive: false,
+		};
+		let changes = BlockChanges {
+			screenings: screenings_of(number, first, count, total, &mut rng),
+			snapshots: if number == 1 { cinemas.clone() } else { Vec::new() },
+			..Default::default()
+		};
+		batch.push((block, changes));
+		if batch.len() == follow::MAX_BATCH || number == blocks {
+			store.write_blocks(&genesis, cursor.as_ref(), &batch).await?;
+			let last = &batch.last().expect("a block").0;
+			cursor = Some(Cursor { genesis_hash: genesis.clone(), block_number: last.number, block_hash: last.hash.clone() });
+			batch.clear();
+		}
+	}
+	let took = started.elapsed().as_secs_f64();
+	println!(
+		"write: {total} screenings in {blocks} blocks in {took:.1} s: {:.0} blocks/s, {:.0} records/s (SQLite, {} blocks a transaction, as a backfill writes)",
+		blocks as f64 / took,
+		total as f64 / took,
+		follow::MAX_BATCH
+	);
+	Ok(())
+}
+
+/// One `GET /screenings` as the handler runs it, minus HTTP: the query built and bounded, run,
+/// the rows decoded, the page encoded. Returns the rows on the page.
+async fn screenings_page(store: &Store, args: &[(&str, String)]) -> usize {
+	let params: HashMap<String, String> = args.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+	let sql = query::screenings(Params::new(params), query::MAX_LIMIT).expect("a valid query");
+	let rows = store.fetch(&sql.text, &sql.params).await.expect("the query runs");
+	let items: Vec<Screening> = rows.iter().map(store::screening_from_row).collect::<Result<_, _>>().expect("rows decode");
+	let json = serde_json::to_vec(&items).expect("JSON");
+	std::hint::black_box(json);
+	items.len()
+}
+
+async fn queries(store: &Store, runs: usize) {
+	let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+	let day = 24 * 3600 * 1000;
+	type Make = fn(&mut Rng) -> Vec<(&'static str, String)>;
+	let kinds: Vec<(&str, Make)> = vec![
+		("first page, no filter", |_| vec![]),
+		("device", |r| vec![("device", (r.below(CINEMAS * DEVICES_PER_CINEMA) + 1).to_string())]),
+		("cinema", |r| vec![("cinema", r.below(CINEMAS).to_string())]),
+		("region prefix (province)", |r| vec![("region", format!("CN-{:02}", 11 + r.below(REGIONS)))]),
+		("film code", |r| vec![("filmCode", film_code(r.below(FILMS)))]),
+		("CPL id", |r| vec![("cplId", cpl_id(r.below(FILMS)))]),
+		("title words", |r| vec![("title", WORDS[r.below(WORDS.len() as u32) as usize].to_string())]),
+		("title, rare (one film)", |r| vec![("title", format!(" {}", r.below(FILMS)))]),
+		("projectionist", |r| vec![("projectionist", projectionist(r.below(PROJECTIONISTS)))]),
+		("time range (one day)", |r| {
+			let from = START_MS + r.below(364) as i64 * 24 * 3600 * 1000;
+			vec![("from", from.to_string()), ("to", (from + 24 * 3600 * 1000).to_string())]
+		}),
+		("cinema + one week", |r| {
+			let from = START_MS + r.below(358) as i64 * 24 * 3600 * 1000;
+			vec![("cinema", r.below(CINEMAS).to_string()), ("from", from.to_string()), ("to", (from + 7 * 24 * 3600 * 1000).to_string())]
+		}),
+		("film code + region", |r| {
+			vec![("filmCode", film_code(r.below(FILMS))), ("region", format!("CN-{:02}", 11 + r.below(REGIONS)))]
+		}),
+	];
+	println!("{:<28} {:>8} {:>8} {:>8} {:>6}", "GET /screenings filter", "p50 ms", "p99 ms", "max ms", "rows");
+	for (name, make) in kinds {
+		let mut samples = Vec::with_capacity(runs);
+		let mut rows = 0;
+		for _ in 0..runs {
+			let args = make(&mut rng);
+			let started = Instant::now();
+			rows += screenings_page(store, &args).await;
+			samples.push(started.elapsed());
+		}
+		samples.sort();
+		println!(
+			"{name:<28} {:>8} {:>8} {:>8} {:>6}",
+			ms(percentile(&samples, 50.0)),
+			ms(percentile(&samples, 99.0)),
+			ms(*samples.last().unwrap()),
+			rows / runs
+		);
+	}
+	// Paging: the next page after a cursor, deep in the listing.
+	let mut samples = Vec::with_capacity(runs);
+	for _ in 0..runs {
+		let at = START_MS + rng.below(360) as i64 * day;
+		let args = vec![("cursor", query::screening_cursor(at, 1, 1))];
+		let started = Instant::now();
+		screenings_page(store, &args).await;
+		samples.push(started.elapsed());
+	}
+	samples.sort();
+	println!(
+		"{:<28} {:>8} {:>8} {:>8}",
+		"next page (cursor)",
+		ms(percentile(&samples, 50.0)),
+		ms(percentile(&samples, 99.0)),
+		ms(*samples.last().unwrap())
+	);
+}
+
+async fn count(store: &Store, table: &str) -> i64 {
+	use sqlx::Row;
+	let rows = store.fetch(&format!("SELECT COUNT(*) AS n FROM {table}"), &[]).await.expect("count");
+	rows[0].try_get::<i64, _>("n").expect("a count")
+}
+
+async fn backfill(url: &str, dir: &std::path::Path, lag_blocks: u32) -> Result<(), String> {
+	let store = Store::open(dir.join("backfill.db").to_str().unwrap()).await.map_err(|e| e.to_string())?;
+	let follower = Follower::connect(url, store.clone()).await.map_err(|e| e.to_string())?;
+	let finalized = follower.finalized().await.map_err(|e| e.to_string())?;
+	let started = Instant::now();
+	follower.index_range(0..=finalized, None, None).await.map_err(|e| e.to_string())?;
+	let took = started.elapsed().as_secs_f64();
+	let records = count(&store, "screenings").await;
+	let extrinsics: i64 = {
+		use sqlx::Row;
+		let rows = store.fetch("SELECT COALESCE(SUM(extrinsics), 0) AS n FROM blocks", &[]).await.map_err(|e| e.to_string())?;
+		rows[0].try_get("n").map_err(|e| e.to_string())?
+	};
+	println!(
+		"backfill from {url}: {} blocks ({extrinsics} extrinsics, {records} screenings) in {took:.1} s: {:.0} blocks/s, {:.0} records/s",
+		finalized + 1,
+		(finalized + 1) as f64 / took,
+		records as f64 / took
+	);
+	// Lag: the follower's own loop, timed from the moment the node reports a block finalized
+	// to the moment the index has it.
+	let run = {
+		let store = store.clone();
+		let url = url.to_string();
+		tokio::spawn(async move {
+			let follower = Follower::connect(&url, store).await.map_err(|e| e.to_string())?;
+			follower.run(Duration::from_millis(100), None).await.map_err(|e| e.to_string())
+		})
+	};
+	let mut lags = Vec::new();
+	let mut seen = finalized;
+	let deadline = Instant::now() + Duration::from_secs(60 + 30 * lag_blocks as u64);
+	while lags.len() < lag_blocks as usize && Instant::now() < deadline {
+		let now = follower.finalized().await.map_err(|e| e.to_string())?;
+		if now > seen {
+			let at = Instant::now();
+			while store.cursor().await.map_err(|e| e.to_string())?.map_or(0, |c| c.block_number) < now {
+				tokio::time::sleep(Duration::from_millis(5)).await;
+			}
+			lags.push(at.elapsed());
+			seen = now;
+		}
+		tokio::time::sleep(Duration::from_millis(20)).await;
+	}
+	run.abort();
+	if lags.is_empty() {
+		return Err("no new finalized block to time the lag with".into());
+	}
+	lags.sort();
+	println!(
+		"lag behind finality ({} blocks, polled every 20 ms): p50 {} ms, max {} ms",
+		lags.len(),
+		ms(percentile(&lags, 50.0)),
+		ms(*lags.last().unwrap())
+	);
+	Ok(())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+	let cli = Cli::parse();
+	if cli.per_block == 0 || cli.screenings == 0 || cli.queries == 0 {
+		eprintln!("bench-indexer: --screenings, --per-block and --queries must be positive");
+		return std::process::ExitCode::FAILURE;
+	}
+	// A directory of our own unless one is given; removed at the end (the files are large).
+	let (dir, ours) = match &cli.dir {
+		Some(dir) => (dir.clone(), false),
+		None => (std::env::temp_dir().join(format!("bench-indexer-{}", std::process::id())), true),
+	};
+	if let Err(e) = std::fs::create_dir_all(&dir) {
+		eprintln!("bench-indexer: cannot create {}: {e}", dir.display());
+		return std::process::ExitCode::FAILURE;
+	}
+	let code = run(&cli, &dir).await;
+	if ours {
+		let _ = std::fs::remove_dir_all(&dir);
+	}
+	code
+}
+
+async fn run(cli: &Cli, dir: &std::path::Path) -> std::process::ExitCode {
+	let path = dir.join("queries.db");
+	let _ = std::fs::remove_file(&path);
+	let store = Store::open(path.to_str().unwrap()).await.expect("a fresh SQLite file");
+	if let Err(e) = fill(&store, cli.screenings, cli.per_block).await {
+		eprintln!("bench-indexer: writing failed: {e}");
+		return std::process::ExitCode::FAILURE;
+	}
+	println!("index: {} screenings, {} MiB on disk", count(&store, "screenings").await, std::fs::metadata(&path).map_or(0, |m| m.len()) >> 20);
+	queries(&store, cli.queries).await;
+	if let Some(url) = &cli.node {
+		if let Err(e) = backfill(url, dir, cli.lag_blocks).await {
+			eprintln!("bench-indexer: backfill from {url}: {e}");
+			return std::process::ExitCode::FAILURE;
+		}
+	}
+	std::process::ExitCode::SUCCESS
+}
