@@ -58,6 +58,9 @@ impl std::fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// How often the follower asks the node for its finalized head once it has caught up: the
+/// most a new finalized block waits before it is read.
+pub const POLL: Duration = Duration::from_millis(500);
 /// Blocks read from the node at once while the index is behind.
 pub const READ_AHEAD: usize = 16;
 /// Most blocks written in one transaction (a backfill's batches; at the tip, one block each).
