@@ -119,7 +119,7 @@ impl Follower {
 	/// Indexes blocks until the node's finalized head, then waits for more, forever (or until
 	/// an error, which the caller logs before calling again). `max_rate` (blocks per second)
 	/// spares a node shared with others during a long backfill.
-	pub async fn run(&self, poll: Duration, max_rate: Option<f64>) -> Result<(), Error> {
+	pub async fn run(&self, max_rate: Option<f64>) -> Result<(), Error> {
 		loop {
 			let finalized = self.finalized().await?;
 			let cursor = self.store.cursor().await.map_err(|e| Error::Retry(format!("database: {e}")))?;
@@ -127,7 +127,7 @@ impl Follower {
 			if next <= finalized {
 				self.index_range(next..=finalized, cursor, max_rate).await?;
 			}
-			tokio::time::sleep(poll).await;
+			tokio::time::sleep(POLL).await;
 		}
 	}
 
@@ -158,12 +158,6 @@ impl Follower {
 			cursor = Some(self.write(cursor.as_ref(), &blocks).await?);
 		}
 		Ok(cursor)
-	}
-
-	/// Reads block `number` (finalized) and writes it; returns the new cursor.
-	pub async fn index_block(&self, number: u32, previous: Option<&Cursor>) -> Result<Cursor, Error> {
-		let block = self.read_block(number).await?;
-		self.write(previous, std::slice::from_ref(&block)).await
 	}
 
 	/// Writes `blocks` (consecutive, the first one after `previous`) in one transaction, once

@@ -81,7 +81,7 @@ async fn follow_forever(node: &str, store: Store, max_rate: Option<f64>) -> Exit
 			Ok(follower) => {
 				eprintln!("cinechain-indexer: following {node} (genesis {})", follower.genesis());
 				backoff = Duration::from_secs(1);
-				if let Err(e) = follower.run(cinechain_indexer::follow::POLL, max_rate).await {
+				if let Err(e) = follower.run(max_rate).await {
 					eprintln!("cinechain-indexer: {e}; retrying");
 				}
 			},

@@ -126,20 +126,9 @@ impl Store {
 		.transpose()
 	}
 
-	/// Writes one block and moves the cursor to it, all or nothing. `previous` is the cursor the
-	/// follower read before; if another writer moved it meanwhile, nothing is written.
-	pub async fn write_block(
-		&self,
-		genesis_hash: &str,
-		previous: Option<&Cursor>,
-		block: &BlockInfo,
-		changes: &BlockChanges,
-	) -> Result<(), Error> {
-		self.write_blocks(genesis_hash, previous, &[(block.clone(), changes.clone())]).await
-	}
-
 	/// Writes consecutive blocks (the first one after `previous`) and moves the cursor to the
-	/// last, all in one transaction: all or nothing, as [`Self::write_block`] for one.
+	/// last, all in one transaction: all or nothing. `previous` is the cursor the follower read
+	/// before; if another writer moved it meanwhile, nothing is written.
 	pub async fn write_blocks(
 		&self,
 		genesis_hash: &str,
@@ -572,19 +561,19 @@ mod tests {
 			updated_block: 0,
 		});
 		let genesis = BlockChanges { snapshots: vec![cinema], ..Default::default() };
-		store.write_block("0xg", None, &block(0), &genesis).await.unwrap();
+		store.write_blocks("0xg", None, &[(block(0), genesis)]).await.unwrap();
 		let c0 = store.cursor().await.unwrap().unwrap();
 		assert_eq!((c0.block_number, c0.genesis_hash.as_str()), (0, "0xg"));
 
 		let one = BlockChanges { screenings: vec![screening(1, 1)], ..Default::default() };
-		store.write_block("0xg", Some(&c0), &block(1), &one).await.unwrap();
+		store.write_blocks("0xg", Some(&c0), &[(block(1), one)]).await.unwrap();
 		// A second writer that read the old cursor writes nothing, not even its screening.
 		let stale = BlockChanges { screenings: vec![screening(2, 1)], ..Default::default() };
-		assert!(store.write_block("0xg", Some(&c0), &block(1), &stale).await.is_err());
+		assert!(store.write_blocks("0xg", Some(&c0), &[(block(1), stale)]).await.is_err());
 		// A block whose rows break a constraint leaves the cursor where it was.
 		let c1 = store.cursor().await.unwrap().unwrap();
 		let duplicate = BlockChanges { screenings: vec![screening(1, 2)], ..Default::default() };
-		assert!(store.write_block("0xg", Some(&c1), &block(2), &duplicate).await.is_err());
+		assert!(store.write_blocks("0xg", Some(&c1), &[(block(2), duplicate)]).await.is_err());
 		assert_eq!(store.cursor().await.unwrap().unwrap().block_number, 1);
 
 		let rows = store.fetch("SELECT * FROM screenings ORDER BY seq", &[]).await.unwrap();

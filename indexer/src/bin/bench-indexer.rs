@@ -316,7 +316,7 @@ async fn backfill(url: &str, dir: &std::path::Path, lag_blocks: u32) -> Result<(
 		let url = url.to_string();
 		tokio::spawn(async move {
 			let follower = Follower::connect(&url, store).await.map_err(|e| e.to_string())?;
-			follower.run(follow::POLL, None).await.map_err(|e| e.to_string())
+			follower.run(None).await.map_err(|e| e.to_string())
 		})
 	};
 	let mut lags = Vec::new();
@@ -327,6 +327,10 @@ async fn backfill(url: &str, dir: &std::path::Path, lag_blocks: u32) -> Result<(
 		if now > seen {
 			let at = Instant::now();
 			while store.cursor().await.map_err(|e| e.to_string())?.map_or(0, |c| c.block_number) < now {
+				if run.is_finished() || Instant::now() > deadline {
+					run.abort();
+					return Err(format!("block #{now} never reached the index (the follower stopped or the time is up)"));
+				}
 				tokio::time::sleep(Duration::from_millis(5)).await;
 			}
 			lags.push(at.elapsed());
