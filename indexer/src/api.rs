@@ -176,8 +176,25 @@ fn screening_cursor(s: &Screening) -> String {
 	query::screening_cursor(s.started_at, s.device, s.seq)
 }
 
+/// The SQL of a `GET /screenings` (or CSV) request: the query checked, then, for a title
+/// search, the titles it matches looked up (see [`query::ScreeningsQuery::page`]).
+pub async fn screenings_sql(store: &Store, q: HashMap<String, String>, max_limit: u32) -> Result<Sql, ApiError> {
+	use sqlx::Row;
+	let query = query::screenings(Params::new(q), max_limit)?;
+	let titles = match query.titles() {
+		Some(sql) => store
+			.fetch(&sql.text, &sql.params)
+			.await?
+			.iter()
+			.map(|row| row.try_get::<String, _>("title_lower"))
+			.collect::<Result<Vec<String>, _>>()?,
+		None => Vec::new(),
+	};
+	Ok(query.page(&titles))
+}
+
 async fn screenings(State(store): State<Store>, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Page<Screening>>> {
-	let sql = query::screenings(Params::new(q), query::MAX_LIMIT)?;
+	let sql = screenings_sql(&store, q, query::MAX_LIMIT).await?;
 	Ok(Json(page(&store, sql, store::screening_from_row, screening_cursor).await?))
 }
 
@@ -241,7 +258,7 @@ pub fn csv_line(s: &Screening) -> String {
 }
 
 async fn screenings_csv(State(store): State<Store>, Query(q): Query<HashMap<String, String>>) -> ApiResult<Response> {
-	let sql = query::screenings(Params::new(q), query::MAX_CSV_LIMIT)?;
+	let sql = screenings_sql(&store, q, query::MAX_CSV_LIMIT).await?;
 	let page = page(&store, sql, store::screening_from_row, screening_cursor).await?;
 	let mut body = CSV_COLUMNS.join(",");
 	body.push_str("\r\n");

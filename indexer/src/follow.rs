@@ -6,9 +6,11 @@
 //!   backfill is not bound by round trips nor by one commit per block. At the tip, a block is
 //!   read and written as soon as it is finalized.
 //! - Only finalized blocks: nothing the index holds can be reverted by a fork.
-//! - Each block is decoded with the metadata of the runtime that made it (subxt's client at that
-//!   block looks the runtime's version up and fetches its metadata once per version), so a
-//!   runtime upgrade changes the decoding exactly at the block it takes effect.
+//! - Each block is decoded with the metadata of its runtime version (learned for a whole range
+//!   of blocks at once, see [`crate::versions`]; the metadata fetched once per version), so a
+//!   runtime upgrade changes the decoding where it takes effect.
+//! - A block costs three requests to the node: its hash, its body (with its justification), and
+//!   its timestamp and events together; none makes the node run the runtime.
 //! - Events and registry state come from the node's state at the block: the node must keep the
 //!   state of finalized blocks (`--state-pruning archive-canonical`). Bodies (for extrinsic
 //!   hashes) may be pruned: they then come from the archive cluster through that node
@@ -19,9 +21,10 @@
 
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
+use codec::Decode;
+
 use subxt::{
 	backend::LegacyBackend,
-	config::PolkadotConfig,
 	dynamic::{storage as dynamic_storage, Value},
 	ext::{
 		futures::{stream, StreamExt},
@@ -37,6 +40,7 @@ use crate::{
 	node::Node,
 	store::{Cursor, Store},
 	value::hex0x,
+	versions::{self, FollowerConfig, Version},
 };
 
 /// Why following stopped. Nothing of the block being indexed was written.
@@ -62,7 +66,7 @@ impl std::error::Error for Error {}
 /// most a new finalized block waits before it is read.
 pub const POLL: Duration = Duration::from_millis(500);
 /// Blocks read from the node at once while the index is behind.
-pub const READ_AHEAD: usize = 16;
+pub const READ_AHEAD: usize = 64;
 /// Most blocks written in one transaction (a backfill's batches; at the tip, one block each).
 pub const MAX_BATCH: usize = 64;
 
@@ -74,7 +78,9 @@ macro_rules! ctx {
 
 /// A connection to the node the index follows.
 pub struct Follower {
-	client: OnlineClient<PolkadotConfig>,
+	client: OnlineClient<FollowerConfig>,
+	/// The client's configuration, which the follower tells the runtime versions it learns.
+	config: FollowerConfig,
 	/// The same connection, for what subxt's client does not read (bodies, justifications).
 	node: Node,
 	store: Store,
@@ -85,8 +91,11 @@ impl Follower {
 	/// Connects to the node at `url` and checks that `store` indexes this node's chain.
 	pub async fn connect(url: &str, store: Store) -> Result<Follower, Error> {
 		let node = Node::connect(url).await.map_err(Error::Retry)?;
-		let backend = LegacyBackend::<PolkadotConfig>::builder().build(node.raw.clone());
-		let client = OnlineClient::from_backend(Arc::new(backend)).await.map_err(|e| Error::Retry(format!("{url}: {e}")))?;
+		let backend = LegacyBackend::<FollowerConfig>::builder().build(node.raw.clone());
+		let config = FollowerConfig::default();
+		let client = OnlineClient::from_backend_with_config(config.clone(), Arc::new(backend))
+			.await
+			.map_err(|e| Error::Retry(format!("{url}: {e}")))?;
 		let genesis = hex0x(client.genesis_hash().as_bytes());
 		if let Some(cursor) = store.cursor().await.map_err(|e| Error::Retry(format!("database: {e}")))? {
 			if cursor.genesis_hash != genesis {
@@ -96,7 +105,7 @@ impl Follower {
 				)));
 			}
 		}
-		Ok(Follower { client, node, store, genesis })
+		Ok(Follower { client, config, node, store, genesis })
 	}
 
 	/// The genesis hash of the chain followed.
@@ -140,6 +149,8 @@ impl Follower {
 		mut cursor: Option<Cursor>,
 		max_rate: Option<f64>,
 	) -> Result<Option<Cursor>, Error> {
+		let known = versions::learn(u64::from(*range.start())..=u64::from(*range.end()), |n| self.version_at(n)).await?;
+		self.config.remember(known);
 		let pace = max_rate.map(|rate| Duration::from_secs_f64(1.0 / rate));
 		let ahead = if pace.is_some() { 1 } else { READ_AHEAD };
 		let mut reads = stream::iter(range)
@@ -182,6 +193,42 @@ impl Follower {
 		Ok(Cursor { genesis_hash: self.genesis.clone(), block_number: last.number, block_hash: last.hash.clone() })
 	}
 
+	/// `Timestamp.Now` and `System.Events` in block `number`'s state (encoded, `None` where
+	/// unset), in one request.
+	async fn timestamp_and_events(&self, number: u32, hash: H256) -> Result<(Option<Vec<u8>>, Option<Vec<u8>>), Error> {
+		let key = |pallet: &[u8], item: &[u8]| [sp_crypto_hashing::twox_128(pallet), sp_crypto_hashing::twox_128(item)].concat();
+		let (now_key, events_key) = (key(b"Timestamp", b"Now"), key(b"System", b"Events"));
+		let sets = self
+			.node
+			.rpc
+			.state_query_storage_at([&now_key[..], &events_key[..]], Some(hash))
+			.await
+			.map_err(|e| Error::Retry(format!("Timestamp.Now and System.Events at #{number}: {e}")))?;
+		let value = |wanted: &[u8]| {
+			sets.iter().flat_map(|set| &set.changes).find(|(k, _)| k.0 == wanted).and_then(|(_, v)| v.as_ref().map(|v| v.0.clone()))
+		};
+		Ok((value(&now_key), value(&events_key)))
+	}
+
+	/// The runtime version in block `number`'s state (the node reads it from the runtime's code,
+	/// without running it).
+	async fn version_at(&self, number: u64) -> Result<Version, Error> {
+		let hash = self
+			.node
+			.rpc
+			.chain_get_block_hash(Some(subxt::rpcs::methods::legacy::NumberOrHex::Number(number)))
+			.await
+			.map_err(|e| Error::Retry(format!("hash of #{number}: {e}")))?
+			.ok_or_else(|| Error::Retry(format!("the node has no block #{number}")))?;
+		let version = self
+			.node
+			.rpc
+			.state_get_runtime_version(Some(hash))
+			.await
+			.map_err(|e| Error::Retry(format!("runtime version at #{number}: {e}")))?;
+		Ok((version.spec_version, version.transaction_version))
+	}
+
 	/// Reads block `number` (finalized) from the node: what the index is to hold of it. Writes
 	/// nothing.
 	pub async fn read_block(&self, number: u32) -> Result<(BlockInfo, BlockChanges), Error> {
@@ -194,17 +241,11 @@ impl Follower {
 		let extrinsic_hashes: Vec<String> =
 			extrinsics.iter().map(|x| hex0x(&sp_crypto_hashing::blake2_256(x))).collect();
 
-		let timestamp = if number == 0 {
-			0
-		} else {
-			let now = at
-				.storage()
-				.fetch(dynamic_storage::<(), Value>("Timestamp", "Now"), ())
-				.await
-				.map_err(|e| Error::Retry(format!("Timestamp.Now at #{number}: {e}")))?
-				.decode()
-				.map_err(|e| Error::Retry(format!("Timestamp.Now at #{number}: {e}")))?;
-			crate::value::u64_of(&now).map_err(|e| Error::Retry(format!("Timestamp.Now at #{number}: {e}")))? as i64
+		let (now, event_bytes) = self.timestamp_and_events(number, hash).await?;
+		let timestamp = match now {
+			None if number == 0 => 0,
+			None => return Err(Error::Retry(format!("Timestamp.Now is not set at #{number}"))),
+			Some(bytes) => u64::decode(&mut &bytes[..]).map_err(|e| Error::Retry(format!("Timestamp.Now at #{number}: {e}")))? as i64,
 		};
 
 		let mut changes = BlockChanges { justification: body.justification, ..Default::default() };
@@ -212,7 +253,7 @@ impl Follower {
 		if number == 0 {
 			touched = self.genesis_subjects(&at).await?;
 		} else {
-			let events = at.events().fetch().await.map_err(|e| Error::Retry(format!("events of #{number}: {e}")))?;
+			let events = at.events().from_bytes(event_bytes.unwrap_or_default());
 			for event in events.iter() {
 				let event = event.map_err(|e| Error::Retry(format!("events of #{number}: {e}")))?;
 				let extrinsic_index = match event.phase() {
@@ -338,4 +379,4 @@ impl Follower {
 	}
 }
 
-type At = subxt::client::OnlineClientAtBlock<PolkadotConfig>;
+type At = subxt::client::OnlineClientAtBlock<FollowerConfig>;

@@ -9,6 +9,7 @@
 //! - [`query`]: the API's parameters, checked and bounded, as SQL; [`api`]: the HTTP routes.
 //! - [`prove`]: proofs that a record is on the finalized chain, from the node at request time.
 //! - [`node`]: the node's JSON-RPC as both the follower and the prover use it.
+//! - [`versions`]: which runtime version each block is read with, learned a range at a time.
 
 pub mod api;
 pub mod decode;
@@ -19,3 +20,4 @@ pub mod prove;
 pub mod query;
 pub mod store;
 pub mod value;
+pub mod versions;

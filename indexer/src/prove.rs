@@ -119,10 +119,17 @@ async fn build(node: &Node, store: &Store, device: u64, seq: u64) -> Result<Bund
 		.get(index as usize)
 		.ok_or_else(|| ProofError::Index(format!("block #{number} has no extrinsic {index}")))?;
 	let (offset, record_bytes) = located(extrinsic, &record)?;
+	// A device's records in one block have consecutive numbers: the upper bound on `seq` keeps
+	// the lookup to those, however many records the device has after this block.
 	let later_rows = store
 		.fetch(
-			"SELECT * FROM screenings WHERE device = ? AND block_number = ? AND seq > ? ORDER BY seq LIMIT ?",
-			&[Param::Int(device as i64), Param::Int(number as i64), Param::Int(seq as i64), Param::Int(bundle::MAX_LATER_RECORDS as i64)],
+			"SELECT * FROM screenings WHERE device = ? AND seq > ? AND seq <= ? AND block_number = ? ORDER BY seq",
+			&[
+				Param::Int(device as i64),
+				Param::Int(seq as i64),
+				Param::Int(seq.saturating_add(bundle::MAX_LATER_RECORDS as u64) as i64),
+				Param::Int(number as i64),
+			],
 		)
 		.await?;
 	let mut later_records = Vec::with_capacity(later_rows.len());

@@ -77,7 +77,7 @@ impl Params {
 }
 
 /// The conditions of a listing, each with its bound parameters.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Where {
 	clauses: Vec<String>,
 	params: Vec<Param>,
@@ -135,9 +135,25 @@ fn parse_screening_cursor(c: &str) -> Result<(i64, i64, i64), BadRequest> {
 	}
 }
 
+/// Most titles a title search merges page by page (see [`ScreeningsQuery::page`]); a search
+/// that matches more titles than this is common enough for a scan in time order.
+pub const MAX_MERGED_TITLES: usize = 64;
+
+/// A `GET /screenings` query, checked: the filters and the page size. A title search is
+/// answered in two steps: [`ScreeningsQuery::titles`] finds the distinct titles the words match,
+/// then [`ScreeningsQuery::page`] reads the page given them. See [`screenings`].
+#[derive(Debug)]
+pub struct ScreeningsQuery {
+	/// Every filter but the title search, the cursor included.
+	filter: Where,
+	/// The title search as a `LIKE` pattern on lower-case titles.
+	title: Option<String>,
+	limit: u32,
+}
+
 /// `GET /screenings` (and its CSV export): filters by device, cinema, region prefix, film code,
 /// CPL id, title words, projectionist and start-time range; ordered by start time.
-pub fn screenings(mut p: Params, max_limit: u32) -> Result<Sql, BadRequest> {
+pub fn screenings(mut p: Params, max_limit: u32) -> Result<ScreeningsQuery, BadRequest> {
 	let mut w = Where::default();
 	if let Some(device) = p.int("device", 0, i64::MAX)? {
 		w.add("device = ?", [Param::Int(device)]);
@@ -158,12 +174,12 @@ pub fn screenings(mut p: Params, max_limit: u32) -> Result<Sql, BadRequest> {
 		}
 		w.add("cpl_id = ?", [Param::Text(cpl)]);
 	}
-	if let Some(title) = p.text("title")? {
-		if title.chars().count() < MIN_TITLE_SEARCH {
-			return Err(bad(format!("`title` needs at least {MIN_TITLE_SEARCH} characters")));
-		}
-		w.add("title_lower LIKE ? ESCAPE '\\'", [Param::Text(format!("%{}%", like_escape(&title.to_lowercase())))]);
-	}
+	let title = match p.text("title")? {
+		Some(title) if title.chars().count() < MIN_TITLE_SEARCH =>
+			return Err(bad(format!("`title` needs at least {MIN_TITLE_SEARCH} characters"))),
+		Some(title) => Some(format!("%{}%", like_escape(&title.to_lowercase()))),
+		None => None,
+	};
 	if let Some(who) = p.text("projectionist")? {
 		w.add("projectionist = ?", [Param::Text(who)]);
 	}
@@ -192,7 +208,68 @@ pub fn screenings(mut p: Params, max_limit: u32) -> Result<Sql, BadRequest> {
 	}
 	let limit = p.limit(max_limit)?;
 	p.finish()?;
-	Ok(w.select("screenings", "started_at, device, seq", limit))
+	Ok(ScreeningsQuery { filter: w, title, limit })
+}
+
+/// The screenings' listing order, which the cursor follows.
+const SCREENINGS_ORDER: &str = "started_at, device, seq";
+
+impl ScreeningsQuery {
+	/// For a title search, the query of the distinct titles it matches (column `title_lower`),
+	/// one more than [`MAX_MERGED_TITLES`] at most.
+	pub fn titles(&self) -> Option<Sql> {
+		let pattern = self.title.clone()?;
+		Some(Sql {
+			text: format!(
+				"SELECT title_lower FROM titles WHERE title_lower LIKE ? ESCAPE '\\' ORDER BY title_lower LIMIT {}",
+				MAX_MERGED_TITLES + 1
+			),
+			params: vec![Param::Text(pattern)],
+			limit: MAX_MERGED_TITLES as u32,
+		})
+	}
+
+	/// The page's query. `titles` are the titles a title search matched (what the query of
+	/// [`ScreeningsQuery::titles`] returned; ignored without a title search):
+	/// - none: the page is empty, and the query says so without reading a screening;
+	/// - up to [`MAX_MERGED_TITLES`]: each title's first page from the (title, time) index,
+	///   merged, and only the rows of the page read whole. The cost grows with the number of
+	///   titles, not with how rare they are: a scan in time order would read every screening
+	///   to find a title shown twice in a year;
+	/// - more: the search is a common word, whose matches are dense in time order, so the
+	///   plain scan in time order finds a page quickly.
+	pub fn page(self, titles: &[String]) -> Sql {
+		let ScreeningsQuery { mut filter, title, limit } = self;
+		let Some(pattern) = title else { return filter.select("screenings", SCREENINGS_ORDER, limit) };
+		if titles.len() > MAX_MERGED_TITLES {
+			filter.add("title_lower LIKE ? ESCAPE '\\'", [Param::Text(pattern)]);
+			return filter.select("screenings", SCREENINGS_ORDER, limit);
+		}
+		if titles.is_empty() {
+			filter.add("1 = 0", []);
+			return filter.select("screenings", SCREENINGS_ORDER, limit);
+		}
+		let mut params = Vec::new();
+		let mut parts = Vec::new();
+		for (i, t) in titles.iter().enumerate() {
+			let mut clauses = vec!["title_lower = ?".to_string()];
+			clauses.extend(filter.clauses.iter().cloned());
+			params.push(Param::Text(t.clone()));
+			params.extend(filter.params.iter().cloned());
+			parts.push(format!(
+				"SELECT * FROM (SELECT {SCREENINGS_ORDER} FROM screenings WHERE {} ORDER BY {SCREENINGS_ORDER} LIMIT {}) AS t{i}",
+				clauses.join(" AND "),
+				limit + 1
+			));
+		}
+		let text = format!(
+			"SELECT s.* FROM screenings s JOIN (SELECT * FROM ({}) AS merged ORDER BY {SCREENINGS_ORDER} LIMIT {}) AS k \
+			 ON s.device = k.device AND s.seq = k.seq ORDER BY s.started_at, s.device, s.seq",
+			parts.join(" UNION ALL "),
+			limit + 1
+		);
+		Sql { text, params, limit }
+	}
 }
 
 /// A history event's place in block order, which is also the cursor of the page after it.
@@ -324,7 +401,8 @@ mod tests {
 			]),
 			MAX_LIMIT,
 		)
-		.unwrap();
+		.unwrap()
+		.page(&vec!["a title".to_string(); MAX_MERGED_TITLES + 1]);
 		assert_eq!(sql.limit, 10);
 		assert!(sql.text.ends_with("ORDER BY started_at, device, seq LIMIT 11"), "{}", sql.text);
 		assert_eq!(sql.text.matches('?').count(), sql.params.len());
@@ -347,6 +425,40 @@ mod tests {
 		assert!(err(&[("cursor", "1.2")]).contains("cursor"));
 		assert!(err(&[("projectionist", &"x".repeat(129))]).contains("longer"));
 		assert!(screenings(params(&[("limit", "10000")]), MAX_CSV_LIMIT).is_ok(), "CSV pages may be larger");
+	}
+
+	#[test]
+	fn a_title_search_merges_its_titles_pages_or_scans_when_it_matches_many() {
+		let query = || screenings(params(&[("title", "Ocean"), ("region", "CN-12"), ("limit", "5")]), MAX_LIMIT).unwrap();
+		let titles = query().titles().expect("a title search looks its titles up first");
+		assert_eq!(titles.params, vec![Param::Text("%ocean%".into())]);
+		assert!(titles.text.ends_with(&format!("LIMIT {}", MAX_MERGED_TITLES + 1)));
+
+		// Two titles: one index read per title, each with every other filter, merged.
+		let merged = query().page(&["blue ocean".into(), "ocean 12".into()]);
+		assert_eq!(merged.text.matches("UNION ALL").count(), 1);
+		assert_eq!(merged.text.matches('?').count(), merged.params.len());
+		assert_eq!(
+			merged.params,
+			vec![
+				Param::Text("blue ocean".into()),
+				Param::Text("CN-12%".into()),
+				Param::Text("ocean 12".into()),
+				Param::Text("CN-12%".into())
+			]
+		);
+		assert!(merged.text.contains("LIMIT 6) AS t1"), "each title's page is one row longer than the page");
+		assert!(!merged.text.contains("title_lower LIKE"), "the words were matched against the titles: {}", merged.text);
+
+		// No title: nothing to read. Many: a scan in time order with the words.
+		assert!(query().page(&[]).text.contains("1 = 0"));
+		let scan = query().page(&vec!["ocean".to_string(); MAX_MERGED_TITLES + 1]);
+		assert!(!scan.text.contains("UNION"));
+		assert!(scan.params.contains(&Param::Text("%ocean%".into())));
+		// Without a title search there is no lookup, and the titles are ignored.
+		let plain = screenings(params(&[("device", "1")]), MAX_LIMIT).unwrap();
+		assert!(plain.titles().is_none());
+		assert!(!plain.page(&["x".into()]).text.contains("title"));
 	}
 
 	#[test]

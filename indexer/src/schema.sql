@@ -55,13 +55,32 @@ CREATE TABLE IF NOT EXISTS screenings (
 	event_index BIGINT NOT NULL,
 	PRIMARY KEY (device, seq)
 );
+-- One index per filter of GET /screenings, each in listing order (start time) after its key.
+-- The film code, CPL and projectionist indexes carry the region too: "this film in this
+-- province" is then checked in the index, and only matching rows are read from the table
+-- (film code with region: p99 31.5 -> 7.9 ms on 1,000,000 screenings).
 CREATE INDEX IF NOT EXISTS screenings_by_time ON screenings (started_at, device, seq);
 CREATE INDEX IF NOT EXISTS screenings_by_cinema ON screenings (cinema, started_at);
 CREATE INDEX IF NOT EXISTS screenings_by_region ON screenings (region, started_at);
-CREATE INDEX IF NOT EXISTS screenings_by_film_code ON screenings (film_code, started_at);
-CREATE INDEX IF NOT EXISTS screenings_by_cpl ON screenings (cpl_id, started_at);
-CREATE INDEX IF NOT EXISTS screenings_by_projectionist ON screenings (projectionist, started_at);
-CREATE INDEX IF NOT EXISTS screenings_by_block ON screenings (block_number);
+CREATE INDEX IF NOT EXISTS screenings_by_film_code_region ON screenings (film_code, started_at, region);
+CREATE INDEX IF NOT EXISTS screenings_by_cpl_region ON screenings (cpl_id, started_at, region);
+CREATE INDEX IF NOT EXISTS screenings_by_projectionist_region ON screenings (projectionist, started_at, region);
+-- A title search reads each matching title's first page from here (see `titles`).
+CREATE INDEX IF NOT EXISTS screenings_by_title ON screenings (title_lower, started_at, device, seq);
+-- Indexes of earlier versions, replaced by the ones above (or unused), dropped from older files.
+DROP INDEX IF EXISTS screenings_by_film_code;
+DROP INDEX IF EXISTS screenings_by_cpl;
+DROP INDEX IF EXISTS screenings_by_projectionist;
+DROP INDEX IF EXISTS screenings_by_block;
+
+-- The distinct titles of the screenings (lower case) and how many screenings each has. A title
+-- search matches its words against these few rows first, then reads only those titles'
+-- screenings: a title shown twice in a year costs two index reads, not a scan of every
+-- screening.
+CREATE TABLE IF NOT EXISTS titles (
+	title_lower TEXT PRIMARY KEY,
+	screenings BIGINT NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS flags (
 	device BIGINT NOT NULL,

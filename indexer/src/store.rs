@@ -32,6 +32,8 @@ pub enum Param {
 /// Screenings written by one statement: 25 parameters each, 1,000 a statement, far below both
 /// databases' limits (SQLite 32,766, PostgreSQL 65,535).
 const SCREENINGS_PER_INSERT: usize = 40;
+/// Title counts written by one statement (two parameters each).
+const TITLES_PER_UPSERT: usize = 500;
 
 #[derive(Clone)]
 pub struct Store {
@@ -69,6 +71,10 @@ impl Store {
 						// B-trees (the table and its indexes), and with a small cache every
 						// insert into a large index reads its pages back from the file.
 						sqlx::Executor::execute(&mut *conn, "PRAGMA cache_size=-65536").await?;
+						// A statement that inserts many rows keeps a journal of the pages it
+						// changes, to undo itself alone if it fails: in memory, not in a
+						// temporary file written page by page (13 writes per screening).
+						sqlx::Executor::execute(&mut *conn, "PRAGMA temp_store=MEMORY").await?;
 					}
 					Ok(())
 				})
@@ -87,7 +93,26 @@ impl Store {
 				sqlx::query(sqlx::AssertSqlSafe(statement)).execute(&store.pool).await?;
 			}
 		}
+		store.count_titles_of_older_index().await?;
 		Ok(store)
+	}
+
+	/// An index written before the `titles` table existed has screenings but no title counts:
+	/// count them once, in one transaction (an interrupted count is redone at the next start).
+	async fn count_titles_of_older_index(&self) -> Result<(), Error> {
+		let missing = self
+			.query("SELECT 1 AS missing FROM screenings WHERE NOT EXISTS (SELECT 1 FROM titles) LIMIT 1")
+			.fetch_optional(&self.pool)
+			.await?
+			.is_some();
+		if missing {
+			let mut tx = self.pool.begin().await?;
+			self.query("INSERT INTO titles (title_lower, screenings) SELECT title_lower, COUNT(*) FROM screenings GROUP BY title_lower")
+				.execute(&mut *tx)
+				.await?;
+			tx.commit().await?;
+		}
+		Ok(())
 	}
 
 	/// Whether this is PostgreSQL (else SQLite).
@@ -160,7 +185,35 @@ impl Store {
 		for (block, changes) in blocks {
 			self.write_rows(&mut tx, block, changes).await?;
 		}
+		self.count_titles(&mut tx, blocks.iter().flat_map(|(_, changes)| &changes.screenings)).await?;
 		tx.commit().await
+	}
+
+	/// Adds `screenings` to the title counts (table `titles`, which a title search reads first),
+	/// in as few statements as the batch has distinct titles over [`TITLES_PER_UPSERT`].
+	async fn count_titles<'s>(
+		&self,
+		tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+		screenings: impl Iterator<Item = &'s Screening>,
+	) -> Result<(), Error> {
+		let mut counts = std::collections::BTreeMap::<String, i64>::new();
+		for s in screenings {
+			*counts.entry(s.title.to_lowercase()).or_default() += 1;
+		}
+		let counts: Vec<(String, i64)> = counts.into_iter().collect();
+		for chunk in counts.chunks(TITLES_PER_UPSERT) {
+			let text = format!(
+				"INSERT INTO titles (title_lower, screenings) VALUES {} \
+				 ON CONFLICT (title_lower) DO UPDATE SET screenings = titles.screenings + excluded.screenings",
+				vec!["(?, ?)"; chunk.len()].join(", ")
+			);
+			let mut q = self.query(&text);
+			for (title, n) in chunk {
+				q = q.bind(title.clone()).bind(*n);
+			}
+			q.execute(&mut **tx).await?;
+		}
+		Ok(())
 	}
 
 	/// One block's rows, inside the caller's transaction.
@@ -208,9 +261,14 @@ impl Store {
 	async fn write_screenings(&self, tx: &mut sqlx::Transaction<'_, sqlx::Any>, screenings: &[Screening]) -> Result<(), Error> {
 		const ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT region FROM cinemas WHERE cinema = ?), ''), \
 			 ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		// A failed insert fails the whole transaction (the caller writes all of its blocks or
+		// none). SQLite is told so (`OR ROLLBACK`): it then keeps no journal to undo one
+		// statement alone, a copy of every page the statement changes. PostgreSQL has no such
+		// clause and needs none.
+		let insert = if self.postgres { "INSERT" } else { "INSERT OR ROLLBACK" };
 		for chunk in screenings.chunks(SCREENINGS_PER_INSERT) {
 			let text = format!(
-				"INSERT INTO screenings (device, seq, record_hash, prev_hash, cpl_id, film_code, title, title_lower, \
+				"{insert} INTO screenings (device, seq, record_hash, prev_hash, cpl_id, film_code, title, title_lower, \
 				 projectionist, started_at, ended_at, cinema, hall, region, latitude, longitude, outcome, abort_reason, \
 				 report_hash, recorded_at, block_number, block_hash, extrinsic_index, extrinsic_hash, event_index) VALUES {}",
 				vec![ROW; chunk.len()].join(", ")
@@ -575,14 +633,94 @@ mod tests {
 		let duplicate = BlockChanges { screenings: vec![screening(1, 2)], ..Default::default() };
 		assert!(store.write_blocks("0xg", Some(&c1), &[(block(2), duplicate)]).await.is_err());
 		assert_eq!(store.cursor().await.unwrap().unwrap().block_number, 1);
+		// The store is whole after a refused block: the next one is written, on any connection.
+		for _ in 0..4 {
+			assert_eq!(store.cursor().await.unwrap().unwrap().block_number, 1);
+		}
+		let two = BlockChanges { screenings: vec![screening(2, 2)], ..Default::default() };
+		store.write_blocks("0xg", Some(&c1), &[(block(2), two)]).await.unwrap();
+		let c2 = store.cursor().await.unwrap().unwrap();
+		assert_eq!(c2.block_number, 2);
 
 		let rows = store.fetch("SELECT * FROM screenings ORDER BY seq", &[]).await.unwrap();
 		let read: Vec<Screening> = rows.iter().map(|r| screening_from_row(r).unwrap()).collect();
 		let mut want = screening(1, 1);
 		want.region = "CN-BJ".into();
-		assert_eq!(read, vec![want], "the region comes from the cinema; nothing of the refused blocks");
+		let mut second = screening(2, 2);
+		second.region = "CN-BJ".into();
+		assert_eq!(read, vec![want, second], "the region comes from the cinema; nothing of the refused blocks");
 		let blocks = store.fetch("SELECT number FROM blocks", &[]).await.unwrap();
-		assert_eq!(blocks.len(), 2);
+		assert_eq!(blocks.len(), 3);
+	}
+
+	/// Title searches against a real SQLite file: counts kept per batch, rebuilt for an index
+	/// written before they existed, and the same pages whichever way a search is answered.
+	#[tokio::test]
+	async fn title_searches_find_the_same_pages_by_merged_titles_or_by_scan() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("index.db");
+		let store = Store::open(path.to_str().unwrap()).await.unwrap();
+		// Device 9's screenings 1..=30, each block two; titles cycle through three.
+		let titles = ["Hugo", "Blue Ocean", "Ocean's Eleven"];
+		let mut cursor = None;
+		for pair in (1..=30u64).collect::<Vec<_>>().chunks(2) {
+			let number = pair[0] as u32;
+			let screenings = pair
+				.iter()
+				.map(|&seq| Screening { title: titles[seq as usize % 3].into(), ..screening(seq, number) })
+				.collect();
+			store.write_blocks("0xg", cursor.as_ref(), &[(block(number), BlockChanges { screenings, ..Default::default() })]).await.unwrap();
+			cursor = store.cursor().await.unwrap();
+		}
+		let counts = |store: Store| async move {
+			let rows = store.fetch("SELECT title_lower, screenings FROM titles ORDER BY title_lower", &[]).await.unwrap();
+			rows.iter().map(|r| (r.try_get::<String, _>("title_lower").unwrap(), r.try_get::<i64, _>("screenings").unwrap())).collect::<Vec<_>>()
+		};
+		let want = vec![("blue ocean".to_string(), 10), ("hugo".to_string(), 10), ("ocean's eleven".to_string(), 10)];
+		assert_eq!(counts(store.clone()).await, want);
+
+		// Every page of a search, by the API's own query, following the cursors.
+		let pages = |store: Store, title: &'static str, titles: Option<Vec<String>>| async move {
+			let mut seqs = Vec::new();
+			let mut after: Option<String> = None;
+			loop {
+				let mut q = std::collections::HashMap::from([("title".to_string(), title.to_string()), ("limit".into(), "4".into())]);
+				if let Some(c) = &after {
+					q.insert("cursor".into(), c.clone());
+				}
+				let query = crate::query::screenings(crate::query::Params::new(q), 100).unwrap();
+				let found = match titles.clone() {
+					Some(t) => t,
+					None => {
+						let sql = query.titles().unwrap();
+						let rows = store.fetch(&sql.text, &sql.params).await.unwrap();
+						rows.iter().map(|r| r.try_get::<String, _>("title_lower").unwrap()).collect()
+					},
+				};
+				let sql = query.page(&found);
+				let rows = store.fetch(&sql.text, &sql.params).await.unwrap();
+				let mut page: Vec<Screening> = rows.iter().map(|r| screening_from_row(r).unwrap()).collect();
+				let more = page.len() > sql.limit as usize;
+				page.truncate(sql.limit as usize);
+				seqs.extend(page.iter().map(|s| s.seq));
+				match (more, page.last()) {
+					(true, Some(last)) => after = Some(crate::query::screening_cursor(last.started_at, last.device, last.seq)),
+					_ => return seqs,
+				}
+			}
+		};
+		let ocean: Vec<u64> = (1..=30).filter(|seq| seq % 3 != 0).collect();
+		assert_eq!(pages(store.clone(), "OCEAN", None).await, ocean, "two titles merged, in time order, every page");
+		let scanned = pages(store.clone(), "OCEAN", Some(vec!["x".into(); crate::query::MAX_MERGED_TITLES + 1])).await;
+		assert_eq!(scanned, ocean, "the scan in time order finds the same");
+		assert_eq!(pages(store.clone(), "eleven", None).await, (1..=30).filter(|seq| seq % 3 == 2).collect::<Vec<_>>());
+		assert!(pages(store.clone(), "vertigo", None).await.is_empty());
+
+		// An index from before the counts: they are rebuilt when it is opened.
+		store.fetch("DELETE FROM titles", &[]).await.unwrap();
+		drop(store);
+		let reopened = Store::open(path.to_str().unwrap()).await.unwrap();
+		assert_eq!(counts(reopened).await, want);
 	}
 
 	#[test]

@@ -5,12 +5,16 @@
 //!    a block and [`follow::MAX_BATCH`] blocks to a transaction as in a backfill, and prints
 //!    blocks/s and records/s: the database's share of a backfill.
 //! 2. **Queries**: runs each filter of `GET /screenings` (`--queries` times, with random
-//!    arguments) the way the handler does — [`query::screenings`], [`Store::fetch`], the rows
+//!    arguments) the way the handler does — [`api::screenings_sql`], [`Store::fetch`], the rows
 //!    decoded and the page encoded as JSON — and prints p50, p99 and the slowest, in ms.
+//!    `--screenings 0` skips these two.
 //! 3. **Backfill from a node** (`--node ws://…`, optional): indexes the node's finalized chain
 //!    from genesis into a second fresh file with [`Follower::index_range`], and prints blocks/s and
 //!    records/s; then waits for `--lag-blocks` new finalized blocks and prints how long each
 //!    took to reach the index after the node finalized it.
+//! 4. **Proofs** (`--chain-spec`, with `--node`): makes `--proofs` proofs of indexed screenings
+//!    from the node, checks each against the chain spec, and prints their JSON size and the time
+//!    to make and to verify one.
 //!
 //! The databases go to a temporary directory (or `--dir`), removed at the end.
 //!
@@ -23,9 +27,10 @@ use std::{
 };
 
 use cinechain_indexer::{
+	api,
 	follow::{self, Follower},
 	model::{BlockChanges, BlockInfo, Cinema, Position, Screening, Snapshot},
-	query::{self, Params},
+	query,
 	store::{self, Cursor, Store},
 };
 use clap::Parser;
@@ -33,7 +38,8 @@ use clap::Parser;
 #[derive(Parser)]
 #[command(about = "The information server's benchmark: write rate, query latency on a large index, backfill from a node")]
 struct Cli {
-	/// Screenings written to the query benchmark's database.
+	/// Screenings written to the query benchmark's database (0: no synthetic index, only the
+	/// node's backfill).
 	#[arg(long, default_value_t = 1_000_000)]
 	screenings: u32,
 	/// Screenings per block.
@@ -51,6 +57,13 @@ struct Cli {
 	/// After the backfill, new finalized blocks to time from the node's finality to the index.
 	#[arg(long, default_value_t = 20)]
 	lag_blocks: u32,
+	/// The node's raw chain spec: with it, proofs of `--proofs` indexed screenings are made from
+	/// the node and checked against the spec, and their size and times printed.
+	#[arg(long, requires = "node")]
+	chain_spec: Option<std::path::PathBuf>,
+	/// Screenings to prove (spread over the index), with `--chain-spec`.
+	#[arg(long, default_value_t = 50)]
+	proofs: usize,
 }
 
 const CINEMAS: u32 = 200;
@@ -212,7 +225,7 @@ async fn fill(store: &Store, total: u32, per_block: u32) -> Result<(), store::Er
 /// the rows decoded, the page encoded. Returns the rows on the page.
 async fn screenings_page(store: &Store, args: &[(&str, String)]) -> usize {
 	let params: HashMap<String, String> = args.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
-	let sql = query::screenings(Params::new(params), query::MAX_LIMIT).expect("a valid query");
+	let sql = api::screenings_sql(store, params, query::MAX_LIMIT).await.expect("a valid query");
 	let rows = store.fetch(&sql.text, &sql.params).await.expect("the query runs");
 	let items: Vec<Screening> = rows.iter().map(store::screening_from_row).collect::<Result<_, _>>().expect("rows decode");
 	let json = serde_json::to_vec(&items).expect("JSON");
@@ -290,7 +303,7 @@ async fn count(store: &Store, table: &str) -> i64 {
 	rows[0].try_get::<i64, _>("n").expect("a count")
 }
 
-async fn backfill(url: &str, dir: &std::path::Path, lag_blocks: u32) -> Result<(), String> {
+async fn backfill(url: &str, dir: &std::path::Path, lag_blocks: u32, proofs: Option<(&std::path::Path, usize)>) -> Result<(), String> {
 	let store = Store::open(dir.join("backfill.db").to_str().unwrap()).await.map_err(|e| e.to_string())?;
 	let follower = Follower::connect(url, store.clone()).await.map_err(|e| e.to_string())?;
 	let finalized = follower.finalized().await.map_err(|e| e.to_string())?;
@@ -350,14 +363,64 @@ async fn backfill(url: &str, dir: &std::path::Path, lag_blocks: u32) -> Result<(
 		ms(percentile(&lags, 50.0)),
 		ms(*lags.last().unwrap())
 	);
+	if let Some((spec, count)) = proofs {
+		prove(url, &store, spec, count).await?;
+	}
+	Ok(())
+}
+
+/// Proofs of `count` indexed screenings, spread over the index: made from the node as
+/// `GET /proof` makes them, then checked against the chain spec as a regulator's verifier does.
+async fn prove(url: &str, store: &Store, spec: &std::path::Path, count: usize) -> Result<(), String> {
+	use cinechain_proof::{bundle::Bundle, verify};
+	use sqlx::Row;
+	let spec = std::fs::read(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+	let chain = verify::TrustedChain::from_chain_spec(&spec)?;
+	let rows = store.fetch("SELECT device, seq FROM screenings ORDER BY device, seq", &[]).await.map_err(|e| e.to_string())?;
+	if rows.is_empty() {
+		return Err("no screening is indexed: nothing to prove".into());
+	}
+	let keys: Vec<(u64, u64)> = rows
+		.iter()
+		.step_by(rows.len().div_ceil(count.max(1)))
+		.map(|r| Ok((r.try_get::<i64, _>("device")? as u64, r.try_get::<i64, _>("seq")? as u64)))
+		.collect::<Result<_, sqlx::Error>>()
+		.map_err(|e| e.to_string())?;
+	let prover = cinechain_indexer::prove::Prover::new(url);
+	let (mut made, mut checked, mut sizes) = (Vec::new(), Vec::new(), Vec::new());
+	for (device, seq) in keys {
+		let started = Instant::now();
+		let bundle = prover.bundle(store, device, seq).await.map_err(|e| format!("proof of {device}/{seq}: {e:?}"))?;
+		made.push(started.elapsed());
+		let json = serde_json::to_vec(&bundle).map_err(|e| e.to_string())?;
+		sizes.push(json.len());
+		// What a verifier receives: the JSON, parsed and checked.
+		let started = Instant::now();
+		let received = Bundle::from_json(&json)?;
+		verify::verify(&received, &chain).map_err(|refusal| format!("proof of {device}/{seq} refused: {refusal}"))?;
+		checked.push(started.elapsed());
+	}
+	made.sort();
+	checked.sort();
+	sizes.sort();
+	println!(
+		"proofs of {} screenings: JSON size p50 {} bytes, max {} bytes; made from the node p50 {} ms, max {} ms; verified p50 {} ms, max {} ms",
+		sizes.len(),
+		sizes[sizes.len() / 2],
+		sizes[sizes.len() - 1],
+		ms(percentile(&made, 50.0)),
+		ms(*made.last().unwrap()),
+		ms(percentile(&checked, 50.0)),
+		ms(*checked.last().unwrap())
+	);
 	Ok(())
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
 	let cli = Cli::parse();
-	if cli.per_block == 0 || cli.screenings == 0 || cli.queries == 0 {
-		eprintln!("bench-indexer: --screenings, --per-block and --queries must be positive");
+	if cli.per_block == 0 || cli.queries == 0 || (cli.screenings == 0 && cli.node.is_none()) {
+		eprintln!("bench-indexer: --per-block and --queries must be positive, and --screenings too without --node");
 		return std::process::ExitCode::FAILURE;
 	}
 	// A directory of our own unless one is given; removed at the end (the files are large).
@@ -377,17 +440,19 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(cli: &Cli, dir: &std::path::Path) -> std::process::ExitCode {
-	let path = dir.join("queries.db");
-	let _ = std::fs::remove_file(&path);
-	let store = Store::open(path.to_str().unwrap()).await.expect("a fresh SQLite file");
-	if let Err(e) = fill(&store, cli.screenings, cli.per_block).await {
-		eprintln!("bench-indexer: writing failed: {e}");
-		return std::process::ExitCode::FAILURE;
+	if cli.screenings > 0 {
+		let path = dir.join("queries.db");
+		let _ = std::fs::remove_file(&path);
+		let store = Store::open(path.to_str().unwrap()).await.expect("a fresh SQLite file");
+		if let Err(e) = fill(&store, cli.screenings, cli.per_block).await {
+			eprintln!("bench-indexer: writing failed: {e}");
+			return std::process::ExitCode::FAILURE;
+		}
+		println!("index: {} screenings, {} MiB on disk", count(&store, "screenings").await, std::fs::metadata(&path).map_or(0, |m| m.len()) >> 20);
+		queries(&store, cli.queries).await;
 	}
-	println!("index: {} screenings, {} MiB on disk", count(&store, "screenings").await, std::fs::metadata(&path).map_or(0, |m| m.len()) >> 20);
-	queries(&store, cli.queries).await;
 	if let Some(url) = &cli.node {
-		if let Err(e) = backfill(url, dir, cli.lag_blocks).await {
+		if let Err(e) = backfill(url, dir, cli.lag_blocks, cli.chain_spec.as_deref().map(|spec| (spec, cli.proofs))).await {
 			eprintln!("bench-indexer: backfill from {url}: {e}");
 			return std::process::ExitCode::FAILURE;
 		}
