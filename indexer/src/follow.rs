@@ -1,9 +1,9 @@
 //! The follower: writes every finalized block of the node into the store, in order.
 //!
 //! - Reading a block (a few RPC round trips) and writing it are apart: while behind, the
-//!   follower reads up to [`READ_AHEAD`] blocks at once and writes what has arrived, in order,
-//!   up to [`MAX_BATCH`] blocks in one transaction (each block whole, with the cursor): a
-//!   backfill is not bound by round trips nor by one commit per block. At the tip, a block is
+//!   follower reads up to [`READ_AHEAD`] blocks at once and, while it reads more, writes what
+//!   has arrived, in order, up to [`MAX_BATCH`] blocks in one transaction (each block whole,
+//!   with the cursor): a backfill is not bound by round trips nor by one commit per block. At the tip, a block is
 //!   read and written as soon as it is finalized.
 //! - Only finalized blocks: nothing the index holds can be reverted by a fork.
 //! - Each block is decoded with the metadata of its runtime version (learned for a whole range
@@ -141,8 +141,8 @@ impl Follower {
 	}
 
 	/// Indexes blocks `range` (finalized), after the block of `cursor`: read [`READ_AHEAD`] at
-	/// a time (one at a time under `max_rate`, paced), written in order in batches of what has
-	/// arrived. Returns the cursor of the last block.
+	/// a time (one at a time under `max_rate`, paced) while the blocks already read are written,
+	/// in order, in batches of what has arrived. Returns the cursor of the last block.
 	pub async fn index_range(
 		&self,
 		range: std::ops::RangeInclusive<u32>,
@@ -153,22 +153,45 @@ impl Follower {
 		self.config.remember(known);
 		let pace = max_rate.map(|rate| Duration::from_secs_f64(1.0 / rate));
 		let ahead = if pace.is_some() { 1 } else { READ_AHEAD };
-		let mut reads = stream::iter(range)
-			.map(|number| async move {
-				let started = tokio::time::Instant::now();
-				let read = self.read_block(number).await;
-				if let Some(pace) = pace {
-					tokio::time::sleep_until(started + pace).await;
+		// Reading and writing run side by side: the reader hands blocks over in order and stops at
+		// its first error (or when the writer has stopped); the writer stops at its first error
+		// or at the reader's.
+		let (hand_over, mut arrived) = tokio::sync::mpsc::channel(MAX_BATCH);
+		let read = async move {
+			let mut reads = stream::iter(range)
+				.map(|number| async move {
+					let started = tokio::time::Instant::now();
+					let read = self.read_block(number).await;
+					if let Some(pace) = pace {
+						tokio::time::sleep_until(started + pace).await;
+					}
+					read
+				})
+				.buffered(ahead);
+			while let Some(read) = reads.next().await {
+				let failed = read.is_err();
+				if hand_over.send(read).await.is_err() || failed {
+					break;
 				}
-				read
-			})
-			.buffered(ahead)
-			.ready_chunks(MAX_BATCH);
-		while let Some(batch) = reads.next().await {
-			let blocks = batch.into_iter().collect::<Result<Vec<_>, _>>()?;
-			cursor = Some(self.write(cursor.as_ref(), &blocks).await?);
-		}
-		Ok(cursor)
+			}
+		};
+		let write = async {
+			let mut blocks = Vec::with_capacity(MAX_BATCH);
+			while let Some(first) = arrived.recv().await {
+				blocks.push(first?);
+				while blocks.len() < MAX_BATCH {
+					match arrived.try_recv() {
+						Ok(next) => blocks.push(next?),
+						Err(_) => break,
+					}
+				}
+				cursor = Some(self.write(cursor.as_ref(), &blocks).await?);
+				blocks.clear();
+			}
+			Ok(cursor)
+		};
+		let ((), written) = tokio::join!(read, write);
+		written
 	}
 
 	/// Writes `blocks` (consecutive, the first one after `previous`) in one transaction, once

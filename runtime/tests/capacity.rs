@@ -143,6 +143,26 @@ fn records_keep_most_of_a_block_while_every_archive_node_heartbeats_and_reports(
 	assert!(worst.all_lte(max), "even a worst-case heartbeat fits a block");
 }
 
+/// The archive pallet's block hooks at their worst, with the registry full: every node checked
+/// for silence (every heartbeat interval) and every node looked at when clusters re-form (every
+/// epoch), both in one block. They run before any transaction, so they must leave most of the
+/// block to records.
+#[test]
+fn the_archive_hooks_leave_most_of_a_block_with_the_registry_full() {
+	use pallet_archive::WeightInfo as _;
+	type Archive = pallet_archive::weights::SubstrateWeight<Runtime>;
+	let nodes = <MaxArchiveNodes as Get<u32>>::get();
+	let hooks = Archive::liveness_check(nodes) + Archive::reform_clusters(nodes);
+	let block = RuntimeBlockWeights::get().max_block;
+	println!(
+		"{nodes} archive nodes: liveness check {} ps, re-forming clusters {} ps; together {:.1} % of a block",
+		Archive::liveness_check(nodes).ref_time(),
+		Archive::reform_clusters(nodes).ref_time(),
+		100.0 * hooks.ref_time() as f64 / block.ref_time() as f64
+	);
+	assert!(hooks.ref_time() * 4 <= block.ref_time(), "the archive's hooks must take at most a quarter of a block");
+}
+
 /// Every pallet's weights, and every transaction extension's, are the ones this runtime's
 /// benchmarks measured (`scripts/benchmark.sh`), not test weights `()` (which for the archive
 /// pallet once carried no proof size) nor the figures FRAME's pallets ship: the configured types
