@@ -10,7 +10,8 @@
 //!   of blocks at once, see [`crate::versions`]; the metadata fetched once per version), so a
 //!   runtime upgrade changes the decoding where it takes effect.
 //! - A block costs three requests to the node: its hash, its body (with its justification), and
-//!   its timestamp and events together; none makes the node run the runtime.
+//!   its timestamp and events together; and one more for each registry entry its events touched.
+//!   None makes the node run the runtime.
 //! - Events and registry state come from the node's state at the block: the node must keep the
 //!   state of finalized blocks (`--state-pruning archive-canonical`). Bodies (for extrinsic
 //!   hashes) may be pruned: they then come from the archive cluster through that node

@@ -67,13 +67,14 @@ impl Store {
 						// (commits stay atomic); only a power cut may lose the last few blocks,
 						// which the follower then indexes again from the chain.
 						sqlx::Executor::execute(&mut *conn, "PRAGMA synchronous=NORMAL").await?;
-						// 64 MiB of page cache (the default is 2 MiB): a screening touches eight
-						// B-trees (the table and its indexes), and with a small cache every
+						// 64 MiB of page cache (the default is 2 MiB): a screening touches nine
+						// B-trees (the table, its key and its seven indexes), and with a small cache every
 						// insert into a large index reads its pages back from the file.
 						sqlx::Executor::execute(&mut *conn, "PRAGMA cache_size=-65536").await?;
-						// A statement that inserts many rows keeps a journal of the pages it
-						// changes, to undo itself alone if it fails: in memory, not in a
-						// temporary file written page by page (13 writes per screening).
+						// Temporary B-trees (a query's sort) and statement journals in memory,
+						// not in temporary files written page by page. (Screenings are inserted
+						// `OR ROLLBACK`, which needs no statement journal: with one, a batch
+						// cost 13 page writes per screening.)
 						sqlx::Executor::execute(&mut *conn, "PRAGMA temp_store=MEMORY").await?;
 					}
 					Ok(())

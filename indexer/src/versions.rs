@@ -139,7 +139,7 @@ mod tests {
 			let spec = upgrades.iter().filter(|(at, _)| *at <= n).map(|(_, v)| *v).last().unwrap_or(100);
 			(spec, 1)
 		};
-		let found = futures_lite(learn(range, |n| {
+		let found = block_on(learn(range, |n| {
 			*probes.lock().unwrap() += 1;
 			std::future::ready(Ok::<_, ()>(version(n)))
 		}))
@@ -149,7 +149,7 @@ mod tests {
 	}
 
 	/// Runs a future whose probes are all ready.
-	fn futures_lite<T>(f: impl Future<Output = T>) -> T {
+	fn block_on<T>(f: impl Future<Output = T>) -> T {
 		tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
 	}
 

@@ -40,14 +40,20 @@ pub fn chain_spec_with_slot(dir: &Path, slot_ms: u64) -> PathBuf {
 pub fn chain_spec_with(dir: &Path, params: &[(&str, Vec<u8>)]) -> PathBuf {
 	let mut spec: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", "dev", "--raw"]))
 		.expect("build-spec prints JSON");
-	for (name, value) in params {
-		let key = format!("0x{}", hex(&sp_crypto_hashing::twox_128(name.as_bytes())));
-		spec["genesis"]["raw"]["top"][key] = Value::String(format!("0x{}", hex(value)));
-	}
+	set_genesis_params(&mut spec, params);
 	let path = dir.join("chain-spec.json");
 	std::fs::create_dir_all(dir).expect("create the cluster's directory");
 	std::fs::write(&path, spec.to_string()).expect("write the chain spec");
 	path
+}
+
+/// Sets the runtime parameters `params` (each a storage parameter's name and its SCALE-encoded
+/// value) in the genesis of `spec`, a raw chain spec.
+pub fn set_genesis_params(spec: &mut Value, params: &[(&str, Vec<u8>)]) {
+	for (name, value) in params {
+		let key = format!("0x{}", hex(&sp_crypto_hashing::twox_128(name.as_bytes())));
+		spec["genesis"]["raw"]["top"][key] = Value::String(format!("0x{}", hex(value)));
+	}
 }
 
 /// The proof that archive key `key`, in the keystore under `base`, is `operator`'s on the chain

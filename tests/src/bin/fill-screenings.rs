@@ -66,9 +66,7 @@ fn chain_spec(dir: &std::path::Path, devices: u64, slot_ms: u64) -> String {
 	std::fs::write(&plain_path, plain.to_string()).expect("write the plain chain spec");
 	let mut raw: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", plain_path.to_str().expect("utf-8"), "--raw"]))
 		.expect("build-spec --raw prints JSON");
-	// The runtime reads its slot duration from this genesis key (see `cluster::chain_spec_with`).
-	let key = format!("0x{}", cinechain_e2e::cluster::hex(&sp_crypto_hashing::twox_128(b":SlotDuration:")));
-	raw["genesis"]["raw"]["top"][key] = Value::String(format!("0x{}", cinechain_e2e::cluster::hex(&slot_ms.encode())));
+	cinechain_e2e::cluster::set_genesis_params(&mut raw, &[(":SlotDuration:", slot_ms.encode())]);
 	let path = dir.join("bench-raw.json");
 	std::fs::write(&path, raw.to_string()).expect("write the raw chain spec");
 	path.to_str().expect("utf-8").to_string()
