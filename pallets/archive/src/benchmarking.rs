@@ -56,6 +56,14 @@ fn register<T: Config>(n: u32) -> Result<(Vec<NodeId>, T::RuntimeOrigin, T::Acco
 }
 
 /// Moves the chain past every node's silence limit.
+/// Moves to a block at which a reporter whose last report was at block 0 may report again (and
+/// every node is silent); returns it.
+fn ready_to_report<T: Config>() -> BlockNumberFor<T> {
+	let now = silence_all::<T>().max(T::ReportInterval::get());
+	frame_system::Pallet::<T>::set_block_number(now);
+	now
+}
+
 fn silence_all<T: Config>() -> BlockNumberFor<T> {
 	let later = frame_system::Pallet::<T>::block_number()
 		.saturating_add(T::HeartbeatInterval::get().saturating_mul((T::MaxMissedHeartbeats::get() + 2).into()));
@@ -202,7 +210,7 @@ mod benchmarks {
 		let (nodes, _, _) = register::<T>(T::MaxNodes::get())?;
 		let (reporter, node) = (nodes[0], nodes[1]);
 		let key = Nodes::<T>::get(reporter).expect("registered").key;
-		let now = silence_all::<T>();
+		let now = ready_to_report::<T>();
 		LastReport::<T>::insert(reporter, BlockNumberFor::<T>::zero());
 		let block = now.saturating_sub(1u32.into());
 
@@ -219,7 +227,7 @@ mod benchmarks {
 		let (nodes, _, _) = register::<T>(T::MaxNodes::get())?;
 		let (reporter, node) = (nodes[0], nodes[1]);
 		let key = Nodes::<T>::get(reporter).expect("registered").key;
-		let now = silence_all::<T>();
+		let now = ready_to_report::<T>();
 		LastReport::<T>::insert(reporter, BlockNumberFor::<T>::zero());
 		let call: <T as frame_system::Config>::RuntimeCall =
 			Call::<T>::report_unproven { reporter, node, block: now.saturating_sub(1u32.into()) }.into();

@@ -11,10 +11,12 @@
 //!
 //! Reports of members that failed a proof of possession ([`Call::report_unproven`]) are feeless
 //! for the reporter's archive key too, and pass the same gate: the call's own checks
-//! ([`Pallet::check_report`], which include one report per reporter per interval) in the pool and
-//! when a block is built (`Custom(REPORT_REFUSED)`), and the tag `(reporter, interval)`.
+//! ([`Pallet::check_report`], which include one report per reporter per
+//! [`Config::ReportInterval`]) in the pool and when a block is built (`Custom(REPORT_REFUSED)`),
+//! and the tag `(reporter, its last report's block)`: the pool holds one report per reporter
+//! until one is taken.
 
-use crate::{Call, Config, NodeByKey, NodeId, Nodes, Pallet, WeightInfo};
+use crate::{Call, Config, LastReport, NodeByKey, NodeId, Nodes, Pallet, WeightInfo};
 use frame_system::pallet_prelude::BlockNumberFor;
 use cinechain_primitives::{priority, refusal};
 use codec::{Decode, DecodeWithMemTracking, Encode};
@@ -88,17 +90,17 @@ where
 }
 
 /// Judges a feeless report: refused unless the call would be taken, else tagged with
-/// `(reporter, interval)`.
+/// `(reporter, its last report's block)`.
 pub fn report_validity<T: Config>(
 	who: &T::AccountId,
 	(reporter, node, block): (NodeId, NodeId, BlockNumberFor<T>),
 ) -> Result<ValidTransaction, InvalidTransaction> {
 	Pallet::<T>::check_report(who, reporter, node, block)
 		.map_err(|_| InvalidTransaction::Custom(refusal::REPORT_REFUSED))?;
-	let interval = frame_system::Pallet::<T>::block_number() / T::HeartbeatInterval::get();
+	let last = LastReport::<T>::get(reporter);
 	Ok(ValidTransaction {
 		priority: priority::HEARTBEAT,
-		provides: alloc::vec![(b"cinechain/report", reporter, interval).encode()],
+		provides: alloc::vec![(b"cinechain/report", reporter, last).encode()],
 		..Default::default()
 	})
 }

@@ -203,6 +203,11 @@ pub mod pallet {
 		/// not holding, so that other members keep R copies of its blocks without it.
 		#[pallet::constant]
 		type SuspicionPeriod: Get<BlockNumberFor<Self>>;
+		/// Blocks a member waits after a report before it may report again. A report costs more
+		/// than a heartbeat, and a registry full of liars could otherwise send one per heartbeat
+		/// from every node: this bounds what reports take from blocks, whatever members do.
+		#[pallet::constant]
+		type ReportInterval: Get<BlockNumberFor<Self>>;
 		/// Blocks an offline member keeps its place in a full cluster before a newcomer may take
 		/// it: a member that restarts comes back to its place and its share.
 		#[pallet::constant]
@@ -251,7 +256,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Suspects<T: Config> = StorageMap<_, Twox64Concat, NodeId, BlockNumberFor<T>>;
 
-	/// The block of each node's last report (one feeless report per heartbeat interval).
+	/// The block of each node's last report (one report per [`Config::ReportInterval`]).
 	#[pallet::storage]
 	pub type LastReport<T: Config> = StorageMap<_, Twox64Concat, NodeId, BlockNumberFor<T>>;
 
@@ -305,7 +310,7 @@ pub mod pallet {
 		NotInCluster,
 		/// The block named is not a past block.
 		NotPastBlock,
-		/// The reporter has already reported in this heartbeat interval.
+		/// The reporter's last report is less than [`Config::ReportInterval`] blocks old.
 		ReportTooSoon,
 		/// The proof is not the archive key's signature over this chain, the operator and the key.
 		BadProof,
@@ -445,7 +450,8 @@ pub mod pallet {
 		/// [`Config::SuspicionPeriod`] blocks: every member treats it as not holding, so other
 		/// members keep R copies of its blocks without it (it keeps its own share, so a false
 		/// report costs copies, never a block). Sent by the reporter's offchain worker, at most one
-		/// per reporter per heartbeat interval (see [`CheckHeartbeat`]).
+		/// per reporter per [`Config::ReportInterval`] blocks (also checked in the pool: see
+		/// [`CheckHeartbeat`]).
 		///
 		/// Origin: signed by the reporter's archive key; feeless for it. Emits `PossessionUnproven`.
 		#[pallet::call_index(3)]
@@ -488,8 +494,8 @@ pub mod pallet {
 	impl<T: Config> Pallet<T> {
 		/// Whether `who` may report, as member `reporter`, that member `node` failed to prove it
 		/// holds block `block`: `who` is the reporter's archive key, both are members of one
-		/// cluster, the block is a past one, and the reporter has not reported in this heartbeat
-		/// interval. The call and its pool check both go through here.
+		/// cluster, the block is a past one, and the reporter's last report is at least
+		/// [`Config::ReportInterval`] blocks old. The call and its pool check both go through here.
 		pub fn check_report(
 			who: &T::AccountId,
 			reporter: NodeId,
@@ -503,7 +509,7 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(block < now, Error::<T>::NotPastBlock);
 			let last = LastReport::<T>::get(reporter);
-			ensure!(!last.is_some_and(|last| Self::same_interval(last, now)), Error::<T>::ReportTooSoon);
+			ensure!(!last.is_some_and(|last| Self::too_soon_to_report(last, now)), Error::<T>::ReportTooSoon);
 			Ok(())
 		}
 
@@ -593,6 +599,11 @@ pub mod pallet {
 				BoundedVec::truncate_from(alloc::vec![node]);
 			Clusters::<T>::insert(cluster, members);
 			(cluster, 0)
+		}
+
+		/// Whether a member that last reported at block `last` must still wait at block `now`.
+		pub fn too_soon_to_report(last: BlockNumberFor<T>, now: BlockNumberFor<T>) -> bool {
+			now < last.saturating_add(T::ReportInterval::get())
 		}
 
 		/// Whether blocks `a` and `b` fall in the same heartbeat interval.
@@ -714,7 +725,7 @@ pub mod pallet {
 		/// failing audits ([`offchain::PENDING_REPORTS`]): for each registered key, the first
 		/// pending report it may send now. Sent reports leave the list, and so do reports that
 		/// can never be taken (the member left, or is in another cluster now); the others wait
-		/// for the next interval.
+		/// until the key may report again ([`Config::ReportInterval`]).
 		pub fn send_reports() {
 			use frame_system::offchain::{SendSignedTransaction, Signer};
 			use sp_runtime::offchain::storage::StorageValueRef;

@@ -89,6 +89,7 @@ impl pallet_archive::Config for Test {
 	type MaxMissedHeartbeats = ConstU32<2>;
 	type EpochLength = ConstU64<50>;
 	type SuspicionPeriod = ConstU64<20>;
+	type ReportInterval = ConstU64<8>;
 	type AdminOrigin = frame_system::EnsureRoot<u64>;
 	type RejoinGrace = ConstU64<10>;
 	type OfflineRemoval = ConstU64<100>;

@@ -451,8 +451,11 @@ mod reports {
 			assert_noop!(call(1, nodes[0], nodes[1], 5), Error::<Test>::NotPastBlock);
 			assert_ok!(call(1, nodes[0], nodes[1], 4));
 			assert_noop!(call(1, nodes[0], nodes[2], 4), Error::<Test>::ReportTooSoon);
-			run_to(10);
-			assert_ok!(call(1, nodes[0], nodes[2], 9));
+			// One report per ReportInterval (8 blocks), whatever the heartbeat interval (5).
+			run_to(12);
+			assert_noop!(call(1, nodes[0], nodes[2], 11), Error::<Test>::ReportTooSoon);
+			run_to(13);
+			assert_ok!(call(1, nodes[0], nodes[2], 12));
 			// Leaving clears a node's suspicion and its reports.
 			assert_ok!(Archive::leave(RuntimeOrigin::signed(102), nodes[1]));
 			assert!(Suspects::<Test>::get(nodes[1]).is_none());
@@ -472,6 +475,9 @@ mod reports {
 			let good = report(nodes[0], nodes[1], 4);
 			let first = pool(1, &good).expect("a good report");
 			assert!(first.priority > 0 && !first.provides.is_empty());
+			// The reporter's other reports share the tag: the pool holds one of them at a time.
+			let other = pool(1, &report(nodes[0], nodes[2], 4)).expect("another good report");
+			assert_eq!(other.provides, first.provides);
 			// Another key naming node 1 as reporter is not feeless: it pays, and the call refuses it.
 			assert_eq!(pool(2, &good), Ok(ValidTransaction::default()));
 			let info = good.get_dispatch_info();

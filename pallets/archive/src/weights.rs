@@ -1,6 +1,6 @@
 //! Weights of `pallet_archive`, generated from its benchmarks by `scripts/benchmark.sh`.
 //!
-//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-25: steps 20, repeat
+//! Measured with frame-benchmarking-cli 64.0.0 on 2026-12-01: steps 20, repeat
 //! 10, CPU `AMD EPYC`, wasm execution `Compiled`. Regenerate after
 //! changing a call; do not edit by hand.
 //!
@@ -50,39 +50,39 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_node() -> Weight {
-		// Proof size measured: `59468` bytes.
-		// Minimum execution time: 1_055_284_000 picoseconds.
-		Weight::from_parts(1_172_519_000, 688977)
-			.saturating_add(T::DbWeight::get().reads(286))
-			.saturating_add(T::DbWeight::get().writes(6))
+		// Proof size measured: `60989` bytes.
+		// Minimum execution time: 2_372_639_000 picoseconds.
+		Weight::from_parts(3_597_456_000, 688977)
+			.saturating_add(T::DbWeight::get().reads(289))
+			.saturating_add(T::DbWeight::get().writes(9))
 	}
 	fn heartbeat() -> Weight {
-		// Proof size measured: `58478` bytes.
-		// Minimum execution time: 1_003_938_000 picoseconds.
-		Weight::from_parts(1_102_624_000, 688977)
+		// Proof size measured: `59457` bytes.
+		// Minimum execution time: 2_438_312_000 picoseconds.
+		Weight::from_parts(3_377_854_000, 688977)
 			.saturating_add(T::DbWeight::get().reads(282))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	fn heartbeat_in_cluster() -> Weight {
-		// Proof size measured: `1216` bytes.
-		// Minimum execution time: 23_065_000 picoseconds.
-		Weight::from_parts(32_638_000, 3753)
+		// Proof size measured: `1226` bytes.
+		// Minimum execution time: 64_931_000 picoseconds.
+		Weight::from_parts(128_841_000, 3753)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn leave() -> Weight {
-		// Proof size measured: `829` bytes.
-		// Minimum execution time: 26_300_000 picoseconds.
-		Weight::from_parts(27_942_000, 3753)
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().writes(7))
+		// Proof size measured: `1300` bytes.
+		// Minimum execution time: 152_095_000 picoseconds.
+		Weight::from_parts(194_104_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().writes(10))
 	}
 	/// The range of component `n` is `[1, 256]`.
 	fn liveness_check(n: u32, ) -> Weight {
-		// Proof size measured: `232 + n * (228 ±0)` bytes.
-		// Minimum execution time: 12_429_000 picoseconds.
-		Weight::from_parts(12_599_000, 3753)
-			.saturating_add(Weight::from_parts(8_875_395, 0).saturating_mul(n.into()))
+		// Proof size measured: `242 + n * (228 ±0)` bytes.
+		// Minimum execution time: 59_502_000 picoseconds.
+		Weight::from_parts(67_518_946, 3753)
+			.saturating_add(Weight::from_parts(20_612_372, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(n.into())))
@@ -90,33 +90,33 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// The range of component `n` is `[1, 256]`.
 	fn reform_clusters(n: u32, ) -> Weight {
-		// Proof size measured: `120 + n * (321 ±0)` bytes.
-		// Minimum execution time: 32_098_000 picoseconds.
-		Weight::from_parts(33_179_000, 5109)
-			.saturating_add(Weight::from_parts(26_040_257, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(4))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2))
-			.saturating_add(T::DbWeight::get().writes((5_u64).saturating_mul(n.into())))
+		// Proof size measured: `405 + n * (352 ±0)` bytes.
+		// Minimum execution time: 129_984_000 picoseconds.
+		Weight::from_parts(136_316_000, 5109)
+			.saturating_add(Weight::from_parts(131_205_196, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(7))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(4))
+			.saturating_add(T::DbWeight::get().writes((6_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 2763).saturating_mul(n.into()))
 	}
 	fn check_heartbeat() -> Weight {
-		// Proof size measured: `2131` bytes.
-		// Minimum execution time: 25_568_000 picoseconds.
-		Weight::from_parts(33_780_000, 3753)
+		// Proof size measured: `2145` bytes.
+		// Minimum execution time: 64_470_000 picoseconds.
+		Weight::from_parts(101_951_000, 3753)
 			.saturating_add(T::DbWeight::get().reads(2))
 	}
 	fn report_unproven() -> Weight {
-		// Proof size measured: `1819` bytes.
-		// Minimum execution time: 44_276_000 picoseconds.
-		Weight::from_parts(55_113_000, 6516)
+		// Proof size measured: `1829` bytes.
+		// Minimum execution time: 118_182_000 picoseconds.
+		Weight::from_parts(171_471_000, 6516)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(2))
 	}
 	fn check_report() -> Weight {
-		// Proof size measured: `2734` bytes.
-		// Minimum execution time: 33_730_000 picoseconds.
-		Weight::from_parts(40_631_000, 6516)
+		// Proof size measured: `2813` bytes.
+		// Minimum execution time: 72_927_000 picoseconds.
+		Weight::from_parts(149_901_000, 6516)
 			.saturating_add(T::DbWeight::get().reads(4))
 	}
 }
@@ -124,53 +124,53 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDB's database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_node() -> Weight {
-		Weight::from_parts(1_172_519_000, 688977)
-			.saturating_add(ParityDbWeight::get().reads(286))
-			.saturating_add(ParityDbWeight::get().writes(6))
+		Weight::from_parts(3_597_456_000, 688977)
+			.saturating_add(ParityDbWeight::get().reads(289))
+			.saturating_add(ParityDbWeight::get().writes(9))
 	}
 	fn heartbeat() -> Weight {
-		Weight::from_parts(1_102_624_000, 688977)
+		Weight::from_parts(3_377_854_000, 688977)
 			.saturating_add(ParityDbWeight::get().reads(282))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn heartbeat_in_cluster() -> Weight {
-		Weight::from_parts(32_638_000, 3753)
+		Weight::from_parts(128_841_000, 3753)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn leave() -> Weight {
-		Weight::from_parts(27_942_000, 3753)
-			.saturating_add(ParityDbWeight::get().reads(4))
-			.saturating_add(ParityDbWeight::get().writes(7))
+		Weight::from_parts(194_104_000, 6196)
+			.saturating_add(ParityDbWeight::get().reads(7))
+			.saturating_add(ParityDbWeight::get().writes(10))
 	}
 	fn liveness_check(n: u32, ) -> Weight {
-		Weight::from_parts(12_599_000, 3753)
-			.saturating_add(Weight::from_parts(8_875_395, 0).saturating_mul(n.into()))
+		Weight::from_parts(67_518_946, 3753)
+			.saturating_add(Weight::from_parts(20_612_372, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().reads((1_u64).saturating_mul(n.into())))
 			.saturating_add(ParityDbWeight::get().writes(0))
 			.saturating_add(ParityDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 	}
 	fn reform_clusters(n: u32, ) -> Weight {
-		Weight::from_parts(33_179_000, 5109)
-			.saturating_add(Weight::from_parts(26_040_257, 0).saturating_mul(n.into()))
-			.saturating_add(ParityDbWeight::get().reads(4))
-			.saturating_add(ParityDbWeight::get().reads((2_u64).saturating_mul(n.into())))
-			.saturating_add(ParityDbWeight::get().writes(2))
-			.saturating_add(ParityDbWeight::get().writes((5_u64).saturating_mul(n.into())))
+		Weight::from_parts(136_316_000, 5109)
+			.saturating_add(Weight::from_parts(131_205_196, 0).saturating_mul(n.into()))
+			.saturating_add(ParityDbWeight::get().reads(7))
+			.saturating_add(ParityDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(ParityDbWeight::get().writes(4))
+			.saturating_add(ParityDbWeight::get().writes((6_u64).saturating_mul(n.into())))
 	}
 	fn check_heartbeat() -> Weight {
-		Weight::from_parts(33_780_000, 3753)
+		Weight::from_parts(101_951_000, 3753)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(0))
 	}
 	fn report_unproven() -> Weight {
-		Weight::from_parts(55_113_000, 6516)
+		Weight::from_parts(171_471_000, 6516)
 			.saturating_add(ParityDbWeight::get().reads(3))
 			.saturating_add(ParityDbWeight::get().writes(2))
 	}
 	fn check_report() -> Weight {
-		Weight::from_parts(40_631_000, 6516)
+		Weight::from_parts(149_901_000, 6516)
 			.saturating_add(ParityDbWeight::get().reads(4))
 			.saturating_add(ParityDbWeight::get().writes(0))
 	}

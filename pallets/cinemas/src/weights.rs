@@ -1,6 +1,6 @@
 //! Weights of `pallet_cinemas`, generated from its benchmarks by `scripts/benchmark.sh`.
 //!
-//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-25: steps 20, repeat
+//! Measured with frame-benchmarking-cli 64.0.0 on 2026-12-01: steps 20, repeat
 //! 10, CPU `AMD EPYC`, wasm execution `Compiled`. Regenerate after
 //! changing a call; do not edit by hand.
 //!
@@ -45,22 +45,22 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_cinema() -> Weight {
 		// Proof size measured: `417` bytes.
-		// Minimum execution time: 15_483_000 picoseconds.
-		Weight::from_parts(16_655_000, 3806)
+		// Minimum execution time: 34_755_000 picoseconds.
+		Weight::from_parts(58_680_000, 3806)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn update_cinema() -> Weight {
 		// Proof size measured: `506` bytes.
-		// Minimum execution time: 16_424_000 picoseconds.
-		Weight::from_parts(17_887_000, 3806)
+		// Minimum execution time: 36_178_000 picoseconds.
+		Weight::from_parts(60_003_000, 3806)
 			.saturating_add(T::DbWeight::get().reads(2))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn move_cinema() -> Weight {
 		// Proof size measured: `337` bytes.
-		// Minimum execution time: 10_606_000 picoseconds.
-		Weight::from_parts(11_617_000, 3565)
+		// Minimum execution time: 23_665_000 picoseconds.
+		Weight::from_parts(36_969_000, 3565)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
@@ -69,17 +69,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same figures with ParityDB's database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_cinema() -> Weight {
-		Weight::from_parts(16_655_000, 3806)
+		Weight::from_parts(58_680_000, 3806)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn update_cinema() -> Weight {
-		Weight::from_parts(17_887_000, 3806)
+		Weight::from_parts(60_003_000, 3806)
 			.saturating_add(ParityDbWeight::get().reads(2))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}
 	fn move_cinema() -> Weight {
-		Weight::from_parts(11_617_000, 3565)
+		Weight::from_parts(36_969_000, 3565)
 			.saturating_add(ParityDbWeight::get().reads(1))
 			.saturating_add(ParityDbWeight::get().writes(1))
 	}

@@ -2,7 +2,7 @@
 //! `scripts/benchmark.sh` (FRAME's own pallets: the runtime plugs these in instead of the
 //! figures the pallets ship, which were measured on other hardware with another database).
 //!
-//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-25: steps 20, repeat
+//! Measured with frame-benchmarking-cli 64.0.0 on 2026-12-01: steps 20, repeat
 //! 10, CPU `AMD EPYC`, wasm execution `Compiled`. Regenerate after
 //! upgrading FRAME; do not edit by hand.
 //!
@@ -40,49 +40,49 @@ pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> frame_system::ExtensionsWeightInfo for WeightInfo<T> {
 	fn check_genesis() -> Weight {
 		// Proof size measured: `0` bytes.
-		// Minimum execution time: 1_482_000 picoseconds.
-		Weight::from_parts(1_682_000, 0)
+		// Minimum execution time: 2_996_000 picoseconds.
+		Weight::from_parts(4_087_000, 0)
 	}
 	fn check_mortality_mortal_transaction() -> Weight {
 		// Proof size measured: `0` bytes.
-		// Minimum execution time: 3_264_000 picoseconds.
-		Weight::from_parts(3_575_000, 0)
+		// Minimum execution time: 6_382_000 picoseconds.
+		Weight::from_parts(8_315_000, 0)
 	}
 	fn check_mortality_immortal_transaction() -> Weight {
 		// Proof size measured: `0` bytes.
-		// Minimum execution time: 3_045_000 picoseconds.
-		Weight::from_parts(3_475_000, 0)
+		// Minimum execution time: 6_392_000 picoseconds.
+		Weight::from_parts(7_384_000, 0)
 	}
 	fn check_non_zero_sender() -> Weight {
 		// Proof size measured: `0` bytes.
-		// Minimum execution time: 430_000 picoseconds.
-		Weight::from_parts(511_000, 0)
+		// Minimum execution time: 821_000 picoseconds.
+		Weight::from_parts(1_102_000, 0)
 	}
 	fn check_nonce() -> Weight {
 		// Proof size measured: `101` bytes.
-		// Minimum execution time: 6_420_000 picoseconds.
-		Weight::from_parts(7_060_000, 3593)
+		// Minimum execution time: 11_772_000 picoseconds.
+		Weight::from_parts(14_266_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn check_spec_version() -> Weight {
 		// Proof size measured: `0` bytes.
-		// Minimum execution time: 320_000 picoseconds.
-		Weight::from_parts(400_000, 0)
+		// Minimum execution time: 632_000 picoseconds.
+		Weight::from_parts(1_122_000, 0)
 	}
 	fn check_tx_version() -> Weight {
 		// Proof size measured: `0` bytes.
-		// Minimum execution time: 320_000 picoseconds.
-		Weight::from_parts(381_000, 0)
+		// Minimum execution time: 631_000 picoseconds.
+		Weight::from_parts(1_182_000, 0)
 	}
 	fn check_weight() -> Weight {
 		// Proof size measured: `0` bytes.
-		// Minimum execution time: 3_105_000 picoseconds.
-		Weight::from_parts(3_455_000, 0)
+		// Minimum execution time: 7_123_000 picoseconds.
+		Weight::from_parts(8_376_000, 0)
 	}
 	fn weight_reclaim() -> Weight {
 		// Proof size measured: `0` bytes.
-		// Minimum execution time: 1_772_000 picoseconds.
-		Weight::from_parts(2_053_000, 0)
+		// Minimum execution time: 4_108_000 picoseconds.
+		Weight::from_parts(7_184_000, 0)
 	}
 }

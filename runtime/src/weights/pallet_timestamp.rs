@@ -2,7 +2,7 @@
 //! `scripts/benchmark.sh` (FRAME's own pallets: the runtime plugs these in instead of the
 //! figures the pallets ship, which were measured on other hardware with another database).
 //!
-//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-25: steps 20, repeat
+//! Measured with frame-benchmarking-cli 64.0.0 on 2026-12-01: steps 20, repeat
 //! 10, CPU `AMD EPYC`, wasm execution `Compiled`. Regenerate after
 //! upgrading FRAME; do not edit by hand.
 //!
@@ -40,14 +40,14 @@ pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_timestamp::WeightInfo for WeightInfo<T> {
 	fn set() -> Weight {
 		// Proof size measured: `147` bytes.
-		// Minimum execution time: 6_059_000 picoseconds.
-		Weight::from_parts(6_830_000, 3612)
+		// Minimum execution time: 14_186_000 picoseconds.
+		Weight::from_parts(24_356_000, 3612)
 			.saturating_add(T::DbWeight::get().reads(3))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
 	fn on_finalize() -> Weight {
 		// Proof size measured: `0` bytes.
-		// Minimum execution time: 852_000 picoseconds.
-		Weight::from_parts(1_122_000, 0)
+		// Minimum execution time: 2_354_000 picoseconds.
+		Weight::from_parts(5_279_000, 0)
 	}
 }

@@ -2,7 +2,7 @@
 //! `scripts/benchmark.sh` (FRAME's own pallets: the runtime plugs these in instead of the
 //! figures the pallets ship, which were measured on other hardware with another database).
 //!
-//! Measured with frame-benchmarking-cli 64.0.0 on 2026-11-25: steps 20, repeat
+//! Measured with frame-benchmarking-cli 64.0.0 on 2026-12-01: steps 20, repeat
 //! 10, CPU `AMD EPYC`, wasm execution `Compiled`. Regenerate after
 //! upgrading FRAME; do not edit by hand.
 //!
@@ -40,8 +40,8 @@ pub struct WeightInfo<T>(PhantomData<T>);
 impl<T: frame_system::Config> pallet_transaction_payment::WeightInfo for WeightInfo<T> {
 	fn charge_transaction_payment() -> Weight {
 		// Proof size measured: `101` bytes.
-		// Minimum execution time: 37_726_000 picoseconds.
-		Weight::from_parts(40_681_000, 3593)
+		// Minimum execution time: 70_011_000 picoseconds.
+		Weight::from_parts(121_598_000, 3593)
 			.saturating_add(T::DbWeight::get().reads(1))
 			.saturating_add(T::DbWeight::get().writes(1))
 	}
