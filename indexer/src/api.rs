@@ -121,6 +121,9 @@ pub fn router(store: Store, prover: Arc<Prover>) -> Router {
 		.route("/accounts/{account}/history", get(account_history))
 		.route("/archive-nodes/{node}/history", get(node_history))
 		.route("/flags", get(flags))
+		.route("/alerts", get(alerts))
+		.route("/stats/daily", get(stats_daily))
+		.route("/forecast", get(forecast))
 		.route("/proof/{device}/{seq}", get(proof))
 		.fallback(|| async { not_found("no such endpoint; see /openapi.json".into()) })
 		.with_state(AppState { store, prover })
@@ -284,7 +287,13 @@ async fn screening(State(store): State<Store>, Path((device, seq)): Path<(u64, u
 		&[store::Param::Int(device as i64), store::Param::Int(seq as i64)],
 	)
 	.await?;
-	Ok(Json(json!({ "screening": screening, "flags": flags })))
+	let alerts = store
+		.fetch("SELECT * FROM alerts WHERE device = ? AND seq = ? ORDER BY id", &[store::Param::Int(device as i64), store::Param::Int(seq as i64)])
+		.await?
+		.iter()
+		.map(|r| store::alert_from_row(r).map(alert_json))
+		.collect::<Result<Vec<_>, _>>()?;
+	Ok(Json(json!({ "screening": screening, "flags": flags, "alerts": alerts })))
 }
 
 async fn flag_rows(store: &Store, sql: &str, params: &[store::Param]) -> ApiResult<Vec<serde_json::Value>> {
@@ -318,6 +327,77 @@ async fn flags(State(store): State<Store>, Query(q): Query<HashMap<String, Strin
 		)
 	};
 	Ok(Json(page(&store, sql, flag_json, cursor_of).await?))
+}
+
+/// An alert as the API shows it: its id, the alert, and where each record's proof is.
+fn alert_json((id, alert): (i64, crate::anomaly::Alert)) -> serde_json::Value {
+	let proof = |r: &crate::anomaly::RecordId| format!("/proof/{}/{}", r.device, r.seq);
+	let mut value = json!(alert);
+	value["id"] = json!(id);
+	value["proofs"] = json!(alert.record.iter().chain(&alert.related).map(proof).collect::<Vec<_>>());
+	value
+}
+
+async fn alerts(State(store): State<Store>, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Page<serde_json::Value>>> {
+	let sql = query::alerts(Params::new(q))?;
+	let read = |r: &sqlx::any::AnyRow| store::alert_from_row(r).map(alert_json);
+	Ok(Json(page(&store, sql, read, |a| a["id"].to_string()).await?))
+}
+
+/// A series' screenings on each day from `from` to `to` (both included), days without any as 0.
+async fn daily_series(store: &Store, series: &query::Series, from: i64, to: i64) -> ApiResult<Vec<f64>> {
+	use sqlx::Row;
+	let sql = series.sql(from, to);
+	let mut counts = vec![0.0; (to - from + 1).max(0) as usize];
+	for row in store.fetch(&sql.text, &sql.params).await? {
+		let (day, n): (i64, i64) = (row.try_get("day")?, row.try_get("n")?);
+		if let Some(slot) = counts.get_mut((day - from) as usize) {
+			*slot = n as f64;
+		}
+	}
+	Ok(counts)
+}
+
+fn day_json(day: i64, screenings: f64) -> serde_json::Value {
+	json!({ "date": crate::days::date(day), "screenings": screenings })
+}
+
+/// Screenings per day, ending with the day of the last judged block (which may still grow).
+async fn stats_daily(State(store): State<Store>, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<serde_json::Value>> {
+	let (series, days) = query::stats_daily(Params::new(q))?;
+	let Some(judged) = store.judged().await? else {
+		return Ok(Json(json!({ "days": [], "lastCompleteDate": null })));
+	};
+	let from = judged.today - days as i64 + 1;
+	let counts = daily_series(&store, &series, from, judged.today).await?;
+	let days: Vec<_> = counts.iter().enumerate().map(|(i, n)| day_json(from + i as i64, *n)).collect();
+	Ok(Json(json!({ "days": days, "lastCompleteDate": judged.day.map(crate::days::date) })))
+}
+
+/// The next week's screenings per day after the last complete day, from the 56 days before
+/// (see [`crate::forecast`]), with the backtest of the model and of the baseline.
+async fn forecast(State(store): State<Store>, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<serde_json::Value>> {
+	let series = query::forecast(Params::new(q))?;
+	let Some(last) = store.judged().await?.and_then(|j| j.day) else {
+		return Err(ApiError(StatusCode::SERVICE_UNAVAILABLE, "no complete day is indexed yet".into()));
+	};
+	let from = last - query::FORECAST_HISTORY_DAYS as i64 + 1;
+	let history = daily_series(&store, &series, from, last).await?;
+	let result = crate::forecast::forecast(&history);
+	let next: Vec<_> = result
+		.next
+		.iter()
+		.zip(&result.baseline)
+		.enumerate()
+		.map(|(i, (n, baseline))| json!({ "date": crate::days::date(last + 1 + i as i64), "screenings": n, "baseline": baseline }))
+		.collect();
+	Ok(Json(json!({
+		"history": history.iter().enumerate().map(|(i, n)| day_json(from + i as i64, *n)).collect::<Vec<_>>(),
+		"forecast": next,
+		"error": result.error,
+		"baselineError": result.baseline_error,
+		"backtestedDays": result.backtested_days,
+	})))
 }
 
 async fn devices(State(store): State<Store>, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Page<crate::model::Device>>> {
@@ -389,6 +469,131 @@ async fn node_history(
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use crate::{
+		anomaly::Thresholds,
+		knowledge::{Catalogue, Knowledge},
+		model::{BlockChanges, BlockInfo, Position},
+	};
+
+	/// One GET over a real socket; the status and the body as JSON.
+	async fn get(addr: std::net::SocketAddr, path: &str) -> (u16, serde_json::Value) {
+		use tokio::io::{AsyncReadExt, AsyncWriteExt};
+		let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+		stream.write_all(format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").as_bytes()).await.unwrap();
+		let mut response = String::new();
+		stream.read_to_string(&mut response).await.unwrap();
+		let status = response[9..12].parse().unwrap();
+		let (_, body) = response.split_once("\r\n\r\n").unwrap();
+		(status, serde_json::from_str(body).unwrap_or(serde_json::Value::Null))
+	}
+
+	/// 60 days of a cinema's screenings (a weekly rhythm, one block a day at noon in China),
+	/// judged by the knowledge pass, served on 127.0.0.1: the daily counts and the forecast as
+	/// a client reads them.
+	#[tokio::test]
+	async fn daily_counts_and_forecasts_are_served_from_the_judged_days() {
+		const DAY: i64 = 86_400_000;
+		// 2026-10-01 04:00 UTC, noon in China.
+		let first_noon: i64 = 1_790_827_200_000;
+		let per_day = |d: i64| 10 + [0, 1, 2, 3, 4, 9, 7][d as usize % 7];
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path().join("index.db").to_str().unwrap()).await.unwrap();
+		let mut seq = 0;
+		let mut blocks = Vec::new();
+		for d in 0..60i64 {
+			let number = d as u32 + 1;
+			let time = first_noon + d * DAY;
+			let screenings = (0..per_day(d))
+				.map(|i| {
+					seq += 1;
+					let start = time - 10 * 3_600_000 + i * 1_800_000;
+					Screening {
+						device: 1,
+						seq,
+						record_hash: format!("0x{seq:04}"),
+						prev_hash: "0x".into(),
+						cpl_id: None,
+						film_code: Some("001".into()),
+						title: "Film".into(),
+						projectionist: "P".into(),
+						started_at: start,
+						ended_at: start + 1_500_000,
+						cinema: 7,
+						hall: 1,
+						region: "110105".into(),
+						latitude: None,
+						longitude: None,
+						outcome: "completed".into(),
+						abort_reason: None,
+						report_hash: None,
+						recorded_at: time,
+						position: Position { block_number: number, block_hash: format!("0x{number:02}"), extrinsic_index: Some(1), extrinsic_hash: None, event_index: i as u32 },
+					}
+				})
+				.collect();
+			let info = BlockInfo { number, hash: format!("0x{number:02}"), parent_hash: String::new(), spec_version: 1, timestamp: time, extrinsics: 1, from_archive: false };
+			// The cinema is registered in the first block: a screening's region is its cinema's.
+			let snapshots = if d == 0 {
+				vec![crate::model::Snapshot::Cinema(crate::model::Cinema {
+					cinema: 7,
+					region: "110105".into(),
+					name: "C".into(),
+					latitude: None,
+					longitude: None,
+					updated_block: 1,
+				})]
+			} else {
+				Vec::new()
+			};
+			blocks.push((info, BlockChanges { screenings, snapshots, ..Default::default() }));
+		}
+		store.write_blocks("0xg", None, &blocks).await.unwrap();
+		let knowledge = Knowledge::new(store.clone(), Thresholds::default(), Catalogue::default());
+		while knowledge.judge_next().await.unwrap() > 0 {}
+
+		let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+		let addr = listener.local_addr().unwrap();
+		let server = tokio::spawn(async move {
+			axum::serve(listener, router(store, Arc::new(Prover::new("ws://127.0.0.1:1")))).await.unwrap()
+		});
+
+		// The last block's day (the 60th, 2026-11-29) is today; the 59th is the last complete one.
+		let (status, stats) = get(addr, "/stats/daily?cinema=7&days=3").await;
+		assert_eq!(status, 200, "{stats}");
+		assert_eq!(stats["lastCompleteDate"], "2026-11-28");
+		let expected: Vec<_> = (57..60).map(|d| json!({ "date": crate::days::date(crate::days::local_day(first_noon, 480) + d), "screenings": per_day(d) as f64 })).collect();
+		assert_eq!(stats["days"], json!(expected));
+		assert_eq!(get(addr, "/stats/daily?region=1101&days=3").await.1["days"], json!(expected), "by region prefix");
+		assert_eq!(get(addr, "/stats/daily?film=001&days=3").await.1["days"], json!(expected), "by film");
+		assert_eq!(get(addr, "/stats/daily?days=3").await.1["days"], json!(expected), "everything");
+		let other = get(addr, "/stats/daily?region=12&days=2").await.1;
+		assert_eq!(other["days"].as_array().unwrap().iter().map(|d| d["screenings"].as_f64().unwrap()).sum::<f64>(), 0.0);
+
+		let (status, forecast) = get(addr, "/forecast?cinema=7").await;
+		assert_eq!(status, 200, "{forecast}");
+		assert_eq!(forecast["history"].as_array().unwrap().len(), 56);
+		assert_eq!(forecast["history"][55]["date"], "2026-11-28");
+		let next = forecast["forecast"].as_array().unwrap();
+		assert_eq!(next[0]["date"], "2026-11-29");
+		// A pure weekly rhythm: the model forecasts it exactly (so does the seasonal baseline).
+		for (i, day) in next.iter().enumerate() {
+			assert!((day["screenings"].as_f64().unwrap() - per_day(59 + i as i64) as f64).abs() < 1e-9, "{day}");
+		}
+		assert!(forecast["error"].as_f64().unwrap() < 1e-9, "{forecast}");
+		assert_eq!(forecast["backtestedDays"], 196);
+
+		for (path, reason) in [
+			("/stats/daily?cinema=7&film=001", "at most one"),
+			("/stats/daily?days=367", "days"),
+			("/forecast?cinema=x", "cinema"),
+			("/forecast?day=1", "unknown parameter"),
+		] {
+			let (status, body) = get(addr, path).await;
+			assert_eq!(status, 400, "{path}");
+			assert!(body["error"].as_str().unwrap().contains(reason), "{path}: {body}");
+		}
+		server.abort();
+	}
 
 	#[test]
 	fn csv_fields_are_quoted_and_formulas_defused() {
@@ -407,10 +612,10 @@ mod tests {
 			"/status", "/blocks/{number}", "/screenings", "/screenings.csv", "/screenings/{device}/{seq}", "/devices", "/devices/{device}",
 			"/devices/{device}/history", "/cinemas", "/cinemas/{cinema}", "/cinemas/{cinema}/history",
 			"/accounts/{account}/roles", "/accounts/{account}/history", "/archive-nodes/{node}/history", "/flags",
-			"/proof/{device}/{seq}",
+			"/proof/{device}/{seq}", "/alerts", "/stats/daily", "/forecast",
 		] {
 			assert!(paths.contains_key(route), "openapi.json lacks {route}");
 		}
-		assert_eq!(paths.len(), 16, "openapi.json describes a route the server does not have");
+		assert_eq!(paths.len(), 19, "openapi.json describes a route the server does not have");
 	}
 }

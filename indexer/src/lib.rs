@@ -10,10 +10,18 @@
 //! - [`prove`]: proofs that a record is on the finalized chain, from the node at request time.
 //! - [`node`]: the node's JSON-RPC as both the follower and the prover use it.
 //! - [`versions`]: which runtime version each block is read with, learned a range at a time.
+//! - [`days`]: local days and their dates.
+//! - [`anomaly`]: the knowledge server's anomaly rules; [`forecast`]: screenings per day for the
+//!   next week with its backtest. Both plain functions, no I/O. [`knowledge`]: the pass that
+//!   judges indexed blocks with the rules and stores the alerts.
 
+pub mod anomaly;
 pub mod api;
+pub mod days;
 pub mod decode;
 pub mod follow;
+pub mod forecast;
+pub mod knowledge;
 pub mod model;
 pub mod node;
 pub mod prove;

@@ -3,7 +3,14 @@
 
 use std::{net::SocketAddr, process::ExitCode, time::Duration};
 
-use cinechain_indexer::{api, follow::Follower, prove::Prover, store::Store};
+use cinechain_indexer::{
+	anomaly::Thresholds,
+	api,
+	follow::Follower,
+	knowledge::{Catalogue, Knowledge},
+	prove::Prover,
+	store::Store,
+};
 use clap::Parser;
 
 #[derive(Parser)]
@@ -26,11 +33,56 @@ struct Cli {
 	/// serves others too). Default: as fast as the node answers.
 	#[arg(long, value_parser = positive_rate)]
 	max_blocks_per_second: Option<f64>,
+	/// A film catalogue, CSV `film code or CPL id,runtime in minutes`: the runtimes the
+	/// short-screening rule holds screenings to (films not in it: the median of their
+	/// completed screenings).
+	#[arg(long)]
+	films: Option<std::path::PathBuf>,
+	/// The anomaly rules' thresholds, a JSON object with any of the fields of
+	/// `anomaly::Thresholds` (indexer/README.md lists them and their defaults).
+	#[arg(long)]
+	thresholds: Option<std::path::PathBuf>,
+}
+
+/// Largest catalogue or thresholds file read (a catalogue of 200,000 films fits).
+const MAX_CONFIG_FILE: u64 = 16 << 20;
+
+/// Reads a bounded text file, or says why not.
+fn read_config(path: &std::path::Path) -> Result<String, String> {
+	use std::io::Read;
+	let file = std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+	let mut text = String::new();
+	file.take(MAX_CONFIG_FILE + 1).read_to_string(&mut text).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+	if text.len() as u64 > MAX_CONFIG_FILE {
+		return Err(format!("{} is larger than {MAX_CONFIG_FILE} bytes", path.display()));
+	}
+	Ok(text)
+}
+
+/// The knowledge pass's configuration from the command line.
+fn knowledge_config(cli: &Cli) -> Result<(Thresholds, Catalogue), String> {
+	let limits = match &cli.thresholds {
+		None => Thresholds::default(),
+		Some(path) => serde_json::from_str::<Thresholds>(&read_config(path)?).map_err(|e| format!("{}: {e}", path.display()))?,
+	};
+	limits.check().map_err(|e| format!("thresholds: {e}"))?;
+	let catalogue = match &cli.films {
+		None => Catalogue::default(),
+		Some(path) => Catalogue::parse(&read_config(path)?).map_err(|e| format!("{}: {e}", path.display()))?,
+	};
+	Ok((limits, catalogue))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
 	let cli = Cli::parse();
+	let (limits, catalogue) = match knowledge_config(&cli) {
+		Ok(config) => config,
+		Err(e) => {
+			eprintln!("cinechain-indexer: {e}");
+			return ExitCode::FAILURE;
+		},
+	};
 	let store = match Store::open(&cli.db).await {
 		Ok(store) => store,
 		Err(e) => {
@@ -62,6 +114,8 @@ async fn main() -> ExitCode {
 			std::process::exit(1);
 		}
 	});
+	let knowledge = Knowledge::new(store.clone(), limits, catalogue);
+	tokio::spawn(async move { knowledge.run().await });
 	follow_forever(&cli.node, store, cli.max_blocks_per_second).await
 }
 

@@ -352,6 +352,105 @@ pub fn flags(mut p: Params) -> Result<Sql, BadRequest> {
 	Ok(w.select("flags", "flag_block, device, seq", limit))
 }
 
+/// `GET /alerts`: anomaly alerts, newest first, by rule, severity, device or cinema.
+pub fn alerts(mut p: Params) -> Result<Sql, BadRequest> {
+	let mut w = Where::default();
+	if let Some(rule) = p.text("rule")? {
+		let rule = crate::anomaly::Rule::from_name(&rule).ok_or_else(|| bad(format!("`{rule}` is not a rule")))?;
+		w.add("rule = ?", [Param::Text(rule.name().into())]);
+	}
+	if let Some(severity) = p.text("severity")? {
+		if !["low", "medium", "high"].contains(&severity.as_str()) {
+			return Err(bad("`severity` must be low, medium or high"));
+		}
+		w.add("severity = ?", [Param::Text(severity)]);
+	}
+	if let Some(device) = p.int("device", 0, i64::MAX)? {
+		w.add("device = ?", [Param::Int(device)]);
+	}
+	if let Some(cinema) = p.int("cinema", 0, u32::MAX as i64)? {
+		w.add("cinema = ?", [Param::Int(cinema)]);
+	}
+	if let Some(cursor) = p.int("cursor", 0, i64::MAX)? {
+		w.add("id < ?", [Param::Int(cursor)]);
+	}
+	let limit = p.limit(MAX_LIMIT)?;
+	p.finish()?;
+	Ok(w.select("alerts", "id DESC", limit))
+}
+
+/// What a per-day series counts: every screening, a region's (code prefix), a cinema's or a
+/// film's (see `knowledge::film_id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Series {
+	All,
+	Region(String),
+	Cinema(u32),
+	Film(String),
+}
+
+/// Days `GET /stats/daily` answers at most (a year and a day).
+pub const MAX_DAYS: u32 = 366;
+/// Days of history `GET /forecast` uses and shows.
+pub const FORECAST_HISTORY_DAYS: u32 = 56;
+
+impl Series {
+	/// At most one of `region`, `cinema`, `film`; none means every screening.
+	fn read(p: &mut Params) -> Result<Series, BadRequest> {
+		let region = p.text("region")?;
+		let cinema = p.int("cinema", 0, u32::MAX as i64)?;
+		let film = p.text("film")?;
+		match (region, cinema, film) {
+			(None, None, None) => Ok(Series::All),
+			(Some(region), None, None) => Ok(Series::Region(region)),
+			(None, Some(cinema), None) => Ok(Series::Cinema(cinema as u32)),
+			(None, None, Some(film)) => Ok(Series::Film(film)),
+			_ => Err(bad("give at most one of `region`, `cinema` and `film`")),
+		}
+	}
+
+	/// Its screenings per day from day `from` to day `to` (both included): rows `(day, n)`, days
+	/// without screenings left out.
+	pub fn sql(&self, from: i64, to: i64) -> Sql {
+		let days = [Param::Int(from), Param::Int(to)];
+		let (text, params): (&str, Vec<Param>) = match self {
+			Series::All => (
+				"SELECT day, CAST(SUM(screenings) AS BIGINT) AS n FROM daily_cinemas WHERE day >= ? AND day <= ? GROUP BY day ORDER BY day",
+				days.to_vec(),
+			),
+			Series::Region(region) => (
+				"SELECT day, CAST(SUM(screenings) AS BIGINT) AS n FROM daily_cinemas WHERE day >= ? AND day <= ? \
+				 AND region LIKE ? ESCAPE '\\' GROUP BY day ORDER BY day",
+				[days.to_vec(), vec![Param::Text(format!("{}%", like_escape(region)))]].concat(),
+			),
+			Series::Cinema(cinema) => (
+				"SELECT day, screenings AS n FROM daily_cinemas WHERE cinema = ? AND day >= ? AND day <= ? ORDER BY day",
+				[vec![Param::Int(*cinema as i64)], days.to_vec()].concat(),
+			),
+			Series::Film(film) => (
+				"SELECT day, screenings AS n FROM daily_films WHERE film = ? AND day >= ? AND day <= ? ORDER BY day",
+				[vec![Param::Text(film.clone())], days.to_vec()].concat(),
+			),
+		};
+		Sql { text: text.to_string(), params, limit: (to - from + 1).max(0) as u32 }
+	}
+}
+
+/// `GET /stats/daily`: a series and how many days, ending today.
+pub fn stats_daily(mut p: Params) -> Result<(Series, u32), BadRequest> {
+	let series = Series::read(&mut p)?;
+	let days = p.int("days", 1, MAX_DAYS as i64)?.map_or(30, |d| d as u32);
+	p.finish()?;
+	Ok((series, days))
+}
+
+/// `GET /forecast`: a series.
+pub fn forecast(mut p: Params) -> Result<Series, BadRequest> {
+	let series = Series::read(&mut p)?;
+	p.finish()?;
+	Ok(series)
+}
+
 /// `GET /cinemas` and `GET /devices`: registry listings, by region prefix or cinema.
 pub fn registry(table: &str, key: &str, mut p: Params) -> Result<Sql, BadRequest> {
 	let mut w = Where::default();

@@ -60,6 +60,8 @@ CREATE TABLE IF NOT EXISTS screenings (
 -- province" is then checked in the index, and only matching rows are read from the table
 -- (film code with region: p99 31.5 -> 7.9 ms on 1,000,000 screenings).
 CREATE INDEX IF NOT EXISTS screenings_by_time ON screenings (started_at, device, seq);
+-- The knowledge pass reads each block's new screenings in order (see `judged`).
+CREATE INDEX IF NOT EXISTS screenings_by_block ON screenings (block_number);
 CREATE INDEX IF NOT EXISTS screenings_by_cinema ON screenings (cinema, started_at);
 CREATE INDEX IF NOT EXISTS screenings_by_region ON screenings (region, started_at);
 CREATE INDEX IF NOT EXISTS screenings_by_film_code_region ON screenings (film_code, started_at, region);
@@ -71,7 +73,6 @@ CREATE INDEX IF NOT EXISTS screenings_by_title ON screenings (title_lower, start
 DROP INDEX IF EXISTS screenings_by_film_code;
 DROP INDEX IF EXISTS screenings_by_cpl;
 DROP INDEX IF EXISTS screenings_by_projectionist;
-DROP INDEX IF EXISTS screenings_by_block;
 
 -- The distinct titles of the screenings (lower case) and how many screenings each has. A title
 -- search matches its words against these few rows first, then reads only those titles'
@@ -159,3 +160,54 @@ CREATE TABLE IF NOT EXISTS grants (
 	updated_block BIGINT NOT NULL,
 	PRIMARY KEY (account, role)
 );
+
+-- Anomaly alerts (indexer/src/anomaly.rs), written by the knowledge pass as it judges indexed
+-- blocks. `device`/`seq` name the record that raised an alert (none for the daily rules);
+-- `related` lists the other records as JSON [[device, seq], ...]. `limit_value` is the limit
+-- broken, in the unit of `measured`.
+CREATE TABLE IF NOT EXISTS alerts (
+	id BIGINT PRIMARY KEY,
+	rule TEXT NOT NULL,
+	severity TEXT NOT NULL,
+	device BIGINT,
+	seq BIGINT,
+	related TEXT NOT NULL,
+	cinema BIGINT NOT NULL,
+	hall BIGINT,
+	measured BIGINT NOT NULL,
+	limit_value BIGINT NOT NULL,
+	at BIGINT NOT NULL,
+	block_number BIGINT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_by_record ON alerts (device, seq);
+CREATE INDEX IF NOT EXISTS alerts_by_rule ON alerts (rule, id);
+CREATE INDEX IF NOT EXISTS alerts_by_cinema ON alerts (cinema, id);
+
+-- Where the knowledge pass stands: the last block judged, and the last local day whose daily
+-- rules ran. Moved in the same transaction as the alerts it wrote.
+CREATE TABLE IF NOT EXISTS judged (
+	id BIGINT PRIMARY KEY,
+	block_number BIGINT NOT NULL,
+	day BIGINT,
+	today BIGINT NOT NULL
+);
+
+-- Screenings per local day (days since 1970-01-01 in the knowledge pass's time zone), by cinema
+-- (with its region) and by film (film code, else CPL id, else lower-case title): what the daily
+-- charts and the forecasts read instead of counting screenings. Counted by the knowledge pass
+-- in the transaction that moves `judged`.
+CREATE TABLE IF NOT EXISTS daily_cinemas (
+	day BIGINT NOT NULL,
+	cinema BIGINT NOT NULL,
+	region TEXT NOT NULL,
+	screenings BIGINT NOT NULL,
+	PRIMARY KEY (day, cinema)
+);
+CREATE INDEX IF NOT EXISTS daily_cinemas_by_cinema ON daily_cinemas (cinema, day);
+CREATE TABLE IF NOT EXISTS daily_films (
+	day BIGINT NOT NULL,
+	film TEXT NOT NULL,
+	screenings BIGINT NOT NULL,
+	PRIMARY KEY (day, film)
+);
+CREATE INDEX IF NOT EXISTS daily_films_by_film ON daily_films (film, day);

@@ -10,9 +10,28 @@ use sqlx::{
 	AnyPool, Row,
 };
 
+use crate::anomaly::{Alert, RecordId, Rule};
 use crate::model::{BlockChanges, BlockInfo, Cinema, Device, FlagChange, Grant, HistoryEvent, Screening, Snapshot};
 
 pub type Error = sqlx::Error;
+
+/// Where the knowledge pass stands: the last block it judged, and the last local day (days since
+/// the epoch, local time) whose daily rules ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Judged {
+	pub block_number: u32,
+	pub day: Option<i64>,
+	/// The local day of the last judged block (its screenings may still be coming).
+	pub today: i64,
+}
+
+/// Screenings per local day, by cinema (with its region) and by film, as one batch of the
+/// knowledge pass adds them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DailyCounts {
+	pub cinemas: std::collections::BTreeMap<(i64, u32), (String, i64)>,
+	pub films: std::collections::BTreeMap<(i64, String), i64>,
+}
 
 /// Where the index stands: the chain it indexes and the last block written.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -404,6 +423,94 @@ impl Store {
 		Ok(())
 	}
 
+	/// Where the knowledge pass stands, or `None` before its first pass.
+	pub async fn judged(&self) -> Result<Option<Judged>, Error> {
+		let row = self.query("SELECT block_number, day, today FROM judged WHERE id = 1").fetch_optional(&self.pool).await?;
+		row.map(|r| {
+			Ok(Judged { block_number: r.try_get::<i64, _>("block_number")? as u32, day: r.try_get("day")?, today: r.try_get("today")? })
+		})
+		.transpose()
+	}
+
+	/// Writes `alerts`, adds `counts` to the daily counts and moves the knowledge pass from
+	/// `previous` to `next`, in one transaction: a pass interrupted before its commit is judged
+	/// again, whole.
+	pub async fn write_judgement(
+		&self,
+		previous: Option<&Judged>,
+		next: &Judged,
+		alerts: &[Alert],
+		counts: &DailyCounts,
+	) -> Result<(), Error> {
+		let mut tx = self.pool.begin().await?;
+		let moved = match previous {
+			None => self.query("INSERT INTO judged (id, block_number, day, today) VALUES (1, ?, ?, ?)")
+				.bind(next.block_number as i64)
+				.bind(next.day)
+				.bind(next.today)
+				.execute(&mut *tx)
+				.await?
+				.rows_affected(),
+			Some(prev) => self.query("UPDATE judged SET block_number = ?, day = ?, today = ? WHERE id = 1 AND block_number = ?")
+				.bind(next.block_number as i64)
+				.bind(next.day)
+				.bind(next.today)
+				.bind(prev.block_number as i64)
+				.execute(&mut *tx)
+				.await?
+				.rows_affected(),
+		};
+		if moved != 1 {
+			return Err(Error::Protocol("another indexer moved the knowledge pass of this database".into()));
+		}
+		let last: Option<i64> = self.query("SELECT MAX(id) AS id FROM alerts").fetch_one(&mut *tx).await?.try_get("id")?;
+		for (id, a) in (last.unwrap_or(0) + 1..).zip(alerts) {
+			let related: Vec<[u64; 2]> = a.related.iter().map(|r| [r.device, r.seq]).collect();
+			self.query(
+				"INSERT INTO alerts (id, rule, severity, device, seq, related, cinema, hall, measured, limit_value, at, block_number) \
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			)
+			.bind(id)
+			.bind(a.rule.name())
+			.bind(a.severity.name())
+			.bind(a.device.map(|d| d as i64))
+			.bind(a.record.map(|r| r.seq as i64))
+			.bind(serde_json::to_string(&related).unwrap_or_else(|_| "[]".into()))
+			.bind(a.cinema as i64)
+			.bind(a.hall.map(i64::from))
+			.bind(a.measured)
+			.bind(a.limit)
+			.bind(a.at)
+			.bind(next.block_number as i64)
+			.execute(&mut *tx)
+			.await?;
+		}
+		for ((day, cinema), (region, n)) in &counts.cinemas {
+			self.query(
+				"INSERT INTO daily_cinemas (day, cinema, region, screenings) VALUES (?, ?, ?, ?) \
+				 ON CONFLICT (day, cinema) DO UPDATE SET screenings = daily_cinemas.screenings + excluded.screenings",
+			)
+			.bind(*day)
+			.bind(*cinema as i64)
+			.bind(region.clone())
+			.bind(*n)
+			.execute(&mut *tx)
+			.await?;
+		}
+		for ((day, film), n) in &counts.films {
+			self.query(
+				"INSERT INTO daily_films (day, film, screenings) VALUES (?, ?, ?) \
+				 ON CONFLICT (day, film) DO UPDATE SET screenings = daily_films.screenings + excluded.screenings",
+			)
+			.bind(*day)
+			.bind(film.clone())
+			.bind(*n)
+			.execute(&mut *tx)
+			.await?;
+		}
+		tx.commit().await
+	}
+
 	/// Rows of a query built at run time (`?` placeholders, parameters in order).
 	pub async fn fetch(&self, query: &str, params: &[Param]) -> Result<Vec<AnyRow>, Error> {
 		let mut q = self.query(query);
@@ -443,6 +550,31 @@ pub fn numbered_placeholders(query: &str) -> String {
 		}
 	}
 	out
+}
+
+/// Reads an alert row (the columns of `SELECT * FROM alerts`) with its id.
+pub fn alert_from_row(r: &AnyRow) -> Result<(i64, Alert), Error> {
+	let opt = |name: &str| r.try_get::<Option<i64>, _>(name);
+	let rule: String = r.try_get("rule")?;
+	let rule = Rule::from_name(&rule).ok_or_else(|| Error::Decode(format!("unknown rule `{rule}` in alerts").into()))?;
+	let related: Vec<[u64; 2]> = serde_json::from_str(&r.try_get::<String, _>("related")?)
+		.map_err(|e| Error::Decode(format!("alert's related records: {e}").into()))?;
+	let (device, seq) = (opt("device")?, opt("seq")?);
+	Ok((
+		r.try_get("id")?,
+		Alert {
+			rule,
+			severity: rule.severity(),
+			record: device.zip(seq).map(|(device, seq)| RecordId { device: device as u64, seq: seq as u64 }),
+			related: related.into_iter().map(|[device, seq]| RecordId { device, seq }).collect(),
+			device: device.map(|d| d as u64),
+			cinema: r.try_get::<i64, _>("cinema")? as u32,
+			hall: opt("hall")?.map(|h| h as u32),
+			measured: r.try_get("measured")?,
+			limit: r.try_get("limit_value")?,
+			at: r.try_get("at")?,
+		},
+	))
 }
 
 /// Reads a screening row (the columns of `SELECT * FROM screenings`).

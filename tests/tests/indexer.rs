@@ -293,6 +293,40 @@ fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
 	let (from, to) = (third["startedAt"].as_i64().unwrap(), expected[4]["startedAt"].as_i64().unwrap());
 	assert_eq!(count(&format!("/screenings?from={from}&to={to}&limit=100")), 2, "[from, to)");
 
+	// Anomaly alerts, in both databases: each screening starts two hours before it ends, a
+	// second after the one before it ended, so each one after the first overlaps the one before.
+	for (name, indexer) in [("sqlite", &sqlite), ("postgres", &pg)] {
+		let path = format!("/alerts?rule=device_overlap&device={device}&limit=2");
+		wait_for(&format!("the {name} indexer's overlap alerts"), Duration::from_secs(60), &[&node], || {
+			all_pages(indexer, &path).len() >= 5
+		});
+		let alerts = all_pages(indexer, &path);
+		let mut raised: Vec<(u64, u64)> =
+			alerts.iter().map(|a| (a["record"]["seq"].as_u64().unwrap(), a["related"][0]["seq"].as_u64().unwrap())).collect();
+		raised.sort();
+		assert_eq!(raised, (2..=6).map(|seq| (seq, seq - 1)).collect::<Vec<_>>(), "{name}: one alert per overlapping pair");
+		assert!(alerts.iter().all(|a| a["severity"] == "high" && a["device"] == device), "{name}: {alerts:#?}");
+		let with_record = &indexer.json(&format!("/screenings/{device}/3"))["alerts"];
+		let overlap = with_record.as_array().unwrap().iter().find(|a| a["rule"] == "device_overlap").expect("the record's alert");
+		assert_eq!(overlap["proofs"], json!([format!("/proof/{device}/3"), format!("/proof/{device}/2")]));
+		// The daily counts the pass keeps (the screenings started about two hours ago: today or
+		// yesterday, local time).
+		let total = |path: &str| -> f64 {
+			indexer.json(path)["days"].as_array().expect("days").iter().map(|d| d["screenings"].as_f64().unwrap()).sum()
+		};
+		assert_eq!(total("/stats/daily?days=2"), 6.0, "{name}");
+		assert_eq!(total(&format!("/stats/daily?cinema={CINEMA}&days=2")), 6.0, "{name}");
+		assert_eq!(total("/stats/daily?region=CN-B&days=2"), 6.0, "{name}");
+		assert_eq!(total("/stats/daily?film=001101202502&days=2"), 1.0, "{name}");
+		// No whole day is indexed on a chain this young (unless it crossed midnight in China).
+		let forecast = indexer.get("/forecast");
+		match forecast.status {
+			503 => assert!(forecast.body.contains("no complete day"), "{}", forecast.body),
+			200 => assert_eq!(serde_json::from_str::<Value>(&forecast.body).unwrap()["forecast"].as_array().unwrap().len(), 7),
+			other => panic!("{name}: GET /forecast answered {other}: {}", forecast.body),
+		}
+	}
+
 	// CSV export: a header and one line per record, parts chained by X-Next-Cursor.
 	let csv = sqlite.get(&format!("/screenings.csv?device={device}&limit=4"));
 	assert_eq!(csv.status, 200);

@@ -1,0 +1,562 @@
+//! The knowledge pass: judges the blocks the follower has indexed with the anomaly rules
+//! ([`crate::anomaly`]) and stores the alerts, a batch of blocks at a time, behind the follower.
+//!
+//! It reads what the index holds rather than riding in the follower's write transaction, so a
+//! backfill writes at full speed and the pass catches up after it; its own cursor (`judged`)
+//! moves in the same transaction as the alerts it wrote, so after a crash it judges the
+//! interrupted batch again, whole, and raises no alert twice. A pair of overlapping screenings
+//! raises one alert: each screening is compared only with those indexed before it.
+//!
+//! The daily rules (silent devices, hall spikes) run for each local day once a block of the
+//! next day has been judged.
+
+use std::collections::HashMap;
+
+use crate::{
+	anomaly::{self, Alert, Context, DeviceActivity, Thresholds},
+	model::{Cinema, Screening},
+	days::{self, DAY_MS},
+	store::{self, DailyCounts, Error, Judged, Param, Store},
+};
+use sqlx::Row;
+
+/// Blocks judged in one transaction at most.
+pub const BLOCKS_PER_PASS: u32 = 256;
+/// How far back a device's last position is looked for (records without a position between).
+const POSITION_LOOKBACK: i64 = 100;
+/// Completed screenings of a film whose median length stands in for its runtime: the latest ones.
+const RUNTIME_SAMPLES: i64 = 101;
+/// Longest screening the chain accepts (the runtime's `MaxScreeningDuration`): the earliest
+/// start of a screening that may still overlap one.
+const MAX_DURATION_MS: i64 = 8 * 60 * 60 * 1000;
+/// Days of a hall's history its day is compared with.
+const SPIKE_HISTORY_DAYS: i64 = 28;
+
+/// Films' runtimes the operator knows (from a CSV file): film code or CPL id -> runtime (ms).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Catalogue(HashMap<String, i64>);
+
+/// Most films a catalogue file may list (a country's releases over decades fit).
+pub const MAX_CATALOGUE_FILMS: usize = 200_000;
+
+impl Catalogue {
+	/// Reads a catalogue: one film per line, `film code or CPL id,runtime in minutes`; a first
+	/// line that does not end in a number is a header. Refuses anything else with its line.
+	pub fn parse(text: &str) -> Result<Catalogue, String> {
+		let mut films = HashMap::new();
+		for (n, line) in text.lines().enumerate() {
+			let line = line.trim();
+			if line.is_empty() || line.starts_with('#') {
+				continue;
+			}
+			let (film, minutes) = line.rsplit_once(',').ok_or_else(|| format!("line {}: expected `film,minutes`", n + 1))?;
+			let (film, minutes) = (film.trim().trim_matches('"'), minutes.trim());
+			let Ok(minutes) = minutes.parse::<u32>() else {
+				if n == 0 {
+					continue;
+				}
+				return Err(format!("line {}: `{minutes}` is not a whole number of minutes", n + 1));
+			};
+			if film.is_empty() || film.len() > 64 || !(1..=24 * 60).contains(&minutes) {
+				return Err(format!("line {}: a film id of 1 to 64 characters and 1 to 1440 minutes", n + 1));
+			}
+			if films.len() == MAX_CATALOGUE_FILMS {
+				return Err(format!("more than {MAX_CATALOGUE_FILMS} films"));
+			}
+			films.insert(film.to_ascii_lowercase(), minutes as i64 * 60_000);
+		}
+		Ok(Catalogue(films))
+	}
+
+	/// The runtime of a screening's film, by film code, else CPL id.
+	pub fn runtime(&self, s: &Screening) -> Option<i64> {
+		[&s.film_code, &s.cpl_id].into_iter().flatten().find_map(|id| self.0.get(&id.to_ascii_lowercase()).copied())
+	}
+
+	pub fn len(&self) -> usize {
+		self.0.len()
+	}
+
+	pub fn is_empty(&self) -> bool {
+		self.0.is_empty()
+	}
+}
+
+/// The knowledge pass over one index.
+pub struct Knowledge {
+	store: Store,
+	limits: Thresholds,
+	catalogue: Catalogue,
+}
+
+impl Knowledge {
+	pub fn new(store: Store, limits: Thresholds, catalogue: Catalogue) -> Knowledge {
+		Knowledge { store, limits, catalogue }
+	}
+
+	/// Judges the next batch of indexed blocks (at most [`BLOCKS_PER_PASS`]); returns how many
+	/// blocks it judged (0 when it has caught up with the follower).
+	pub async fn judge_next(&self) -> Result<u32, Error> {
+		let Some(indexed) = self.store.cursor().await? else { return Ok(0) };
+		let judged = self.store.judged().await?;
+		let from = judged.map_or(0, |j| j.block_number + 1);
+		if from > indexed.block_number {
+			return Ok(0);
+		}
+		let to = indexed.block_number.min(from + BLOCKS_PER_PASS - 1);
+		let screenings: Vec<Screening> = self
+			.store
+			.fetch(
+				"SELECT * FROM screenings WHERE block_number >= ? AND block_number <= ? ORDER BY block_number, event_index",
+				&[Param::Int(from as i64), Param::Int(to as i64)],
+			)
+			.await?
+			.iter()
+			.map(store::screening_from_row)
+			.collect::<Result<_, _>>()?;
+		let mut alerts = Vec::new();
+		let mut cache = Cache::default();
+		for s in &screenings {
+			alerts.extend(self.judge(s, &mut cache).await?);
+		}
+		for block in screenings.chunk_by(|a, b| a.position.block_number == b.position.block_number) {
+			alerts.extend(anomaly::check_block(block, &self.limits));
+		}
+		let mut alerts = anomaly::fold_backfills(alerts);
+		// Daily rules for every local day that ended before the last judged block's time.
+		let now = self.block_time(to).await?;
+		let today = self.local_day(now);
+		let first_day = match judged.and_then(|j| j.day) {
+			Some(day) => day + 1,
+			// The first pass starts with the day of the first block with a time (genesis has none).
+			None => match self.first_block_time().await? {
+				Some(first) => self.local_day(first),
+				None => today,
+			},
+		};
+		let mut day = judged.and_then(|j| j.day);
+		for d in first_day..today {
+			alerts.extend(self.daily(d).await?);
+			day = Some(d);
+		}
+		let counts = daily_counts(&screenings, self.limits.utc_offset_minutes);
+		self.store.write_judgement(judged.as_ref(), &Judged { block_number: to, day, today }, &alerts, &counts).await?;
+		Ok(to - from + 1)
+	}
+
+	/// Judges blocks as the follower indexes them, forever: a batch at a time while behind, then
+	/// every [`crate::follow::POLL`]. An error (the database busy or gone) is logged and the
+	/// batch tried again.
+	pub async fn run(&self) {
+		loop {
+			match self.judge_next().await {
+				Ok(0) => tokio::time::sleep(crate::follow::POLL).await,
+				Ok(_) => {},
+				Err(e) => {
+					eprintln!("cinechain-indexer: knowledge pass: {e}; retrying");
+					tokio::time::sleep(crate::follow::POLL * 4).await;
+				},
+			}
+		}
+	}
+
+	/// The rules of one screening, with what the index knows around it.
+	async fn judge(&self, s: &Screening, cache: &mut Cache) -> Result<Vec<Alert>, Error> {
+		let previous = self.screening(s.device, s.seq.wrapping_sub(1)).await?;
+		let previous_position = match (&s.latitude, &previous) {
+			(None, _) => None,
+			(Some(_), Some(p)) if p.latitude.is_some() => previous.clone(),
+			(Some(_), _) => self.last_position_before(s).await?,
+		};
+		let cinema = match cache.cinemas.get(&s.cinema) {
+			Some(c) => c.clone(),
+			None => {
+				let c = self.cinema(s.cinema).await?;
+				cache.cinemas.insert(s.cinema, c.clone());
+				c
+			},
+		};
+		let runtime_ms = match self.catalogue.runtime(s) {
+			Some(runtime) => Some(runtime),
+			None => {
+				let key = film_key(s);
+				match cache.runtimes.get(&key) {
+					Some(r) => *r,
+					None => {
+						let r = self.median_runtime(s).await?;
+						cache.runtimes.insert(key, r);
+						r
+					},
+				}
+			},
+		};
+		let overlapping = self.overlapping(s).await?;
+		let ctx = Context {
+			previous: previous.as_ref(),
+			previous_position: previous_position.as_ref(),
+			cinema: cinema.as_ref(),
+			runtime_ms,
+			overlapping: overlapping.iter().collect(),
+		};
+		Ok(anomaly::check_screening(s, &ctx, &self.limits))
+	}
+
+	async fn screening(&self, device: u64, seq: u64) -> Result<Option<Screening>, Error> {
+		let rows = self
+			.store
+			.fetch("SELECT * FROM screenings WHERE device = ? AND seq = ?", &[Param::Int(device as i64), Param::Int(seq as i64)])
+			.await?;
+		rows.first().map(store::screening_from_row).transpose()
+	}
+
+	/// The device's last screening with a position before `s`, among its last
+	/// [`POSITION_LOOKBACK`] records.
+	async fn last_position_before(&self, s: &Screening) -> Result<Option<Screening>, Error> {
+		let rows = self
+			.store
+			.fetch(
+				"SELECT * FROM screenings WHERE device = ? AND seq < ? AND seq >= ? AND latitude IS NOT NULL ORDER BY seq DESC LIMIT 1",
+				&[Param::Int(s.device as i64), Param::Int(s.seq as i64), Param::Int(s.seq as i64 - POSITION_LOOKBACK)],
+			)
+			.await?;
+		rows.first().map(store::screening_from_row).transpose()
+	}
+
+	async fn cinema(&self, cinema: u32) -> Result<Option<Cinema>, Error> {
+		let rows = self.store.fetch("SELECT * FROM cinemas WHERE cinema = ?", &[Param::Int(cinema as i64)]).await?;
+		rows.first().map(store::cinema_from_row).transpose()
+	}
+
+	/// The median length of the film's latest completed screenings, if there are enough.
+	async fn median_runtime(&self, s: &Screening) -> Result<Option<i64>, Error> {
+		let (column, value) = match (&s.film_code, &s.cpl_id) {
+			(Some(code), _) => ("film_code", code.clone()),
+			(None, Some(cpl)) => ("cpl_id", cpl.clone()),
+			(None, None) => ("title_lower", s.title.to_lowercase()),
+		};
+		let sql = format!(
+			"SELECT ended_at - started_at AS length FROM screenings WHERE {column} = ? AND outcome = 'completed' \
+			 ORDER BY started_at DESC LIMIT {RUNTIME_SAMPLES}"
+		);
+		let lengths = self
+			.store
+			.fetch(&sql, &[Param::Text(value)])
+			.await?
+			.iter()
+			.map(|r| r.try_get::<i64, _>("length"))
+			.collect::<Result<Vec<_>, _>>()?;
+		Ok(anomaly::median_runtime(&lengths, &self.limits))
+	}
+
+	/// Screenings of other devices indexed before `s` that overlap it in time, in its cinema or
+	/// with its projectionist.
+	async fn overlapping(&self, s: &Screening) -> Result<Vec<Screening>, Error> {
+		let earliest = s.started_at - MAX_DURATION_MS;
+		let before = "AND (block_number < ? OR (block_number = ? AND event_index < ?))";
+		let mut found = Vec::new();
+		for (column, value) in [("cinema", Param::Int(s.cinema as i64)), ("projectionist", Param::Text(s.projectionist.clone()))] {
+			let sql = format!(
+				"SELECT * FROM screenings WHERE {column} = ? AND started_at > ? AND started_at < ? AND device <> ? {before}"
+			);
+			let block = s.position.block_number as i64;
+			let params = [
+				value,
+				Param::Int(earliest),
+				Param::Int(s.ended_at),
+				Param::Int(s.device as i64),
+				Param::Int(block),
+				Param::Int(block),
+				Param::Int(s.position.event_index as i64),
+			];
+			for row in self.store.fetch(&sql, &params).await? {
+				let other = store::screening_from_row(&row)?;
+				if other.ended_at > s.started_at && !found.iter().any(|f: &Screening| (f.device, f.seq) == (other.device, other.seq)) {
+					found.push(other);
+				}
+			}
+		}
+		Ok(found)
+	}
+
+	async fn block_time(&self, number: u32) -> Result<i64, Error> {
+		let rows = self.store.fetch("SELECT timestamp FROM blocks WHERE number = ?", &[Param::Int(number as i64)]).await?;
+		Ok(match rows.first() {
+			Some(r) => r.try_get("timestamp")?,
+			None => 0,
+		})
+	}
+
+	async fn first_block_time(&self) -> Result<Option<i64>, Error> {
+		let rows = self.store.fetch("SELECT MIN(timestamp) AS t FROM blocks WHERE timestamp > 0", &[]).await?;
+		Ok(match rows.first() {
+			Some(r) => r.try_get::<Option<i64>, _>("t")?,
+			None => None,
+		})
+	}
+
+	fn local_day(&self, at: i64) -> i64 {
+		days::local_day(at, self.limits.utc_offset_minutes)
+	}
+
+	fn day_start(&self, day: i64) -> i64 {
+		days::day_start(day, self.limits.utc_offset_minutes)
+	}
+
+	/// The daily rules for local day `day`, judged at its end.
+	async fn daily(&self, day: i64) -> Result<Vec<Alert>, Error> {
+		let (start, end) = (self.day_start(day), self.day_start(day + 1));
+		let mut alerts = Vec::new();
+		// Halls: the day's count against the same hall's days before it.
+		let mut history: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+		let mut today: HashMap<(u32, u32), u32> = HashMap::new();
+		for back in (0..=SPIKE_HISTORY_DAYS).rev() {
+			let (from, to) = (start - back * DAY_MS, end - back * DAY_MS);
+			let rows = self
+				.store
+				.fetch(
+					"SELECT cinema, hall, COUNT(*) AS n FROM screenings WHERE started_at >= ? AND started_at < ? GROUP BY cinema, hall",
+					&[Param::Int(from), Param::Int(to)],
+				)
+				.await?;
+			let counts: HashMap<(u32, u32), u32> = rows
+				.iter()
+				.map(|r| Ok(((r.try_get::<i64, _>("cinema")? as u32, r.try_get::<i64, _>("hall")? as u32), r.try_get::<i64, _>("n")? as u32)))
+				.collect::<Result<_, Error>>()?;
+			if back == 0 {
+				today = counts;
+				continue;
+			}
+			// A hall's history starts on its first day with screenings in the window.
+			for days in history.values_mut() {
+				days.push(0);
+			}
+			for (hall, n) in counts {
+				let days = history.entry(hall).or_default();
+				match days.last_mut() {
+					Some(last) => *last = n,
+					None => days.push(n),
+				}
+			}
+		}
+		let mut halls: Vec<_> = today.into_iter().collect();
+		halls.sort();
+		for ((cinema, hall), n) in halls {
+			let past = history.get(&(cinema, hall)).map_or(&[][..], |v| &v[..]);
+			alerts.extend(anomaly::hall_spike(cinema, hall, start, n, past, &self.limits));
+		}
+		// Devices: active ones and their last screening before the day's end.
+		let rows = self
+			.store
+			.fetch(
+				"SELECT d.device AS device, d.cinema AS cinema, b.timestamp AS since FROM devices d \
+				 JOIN blocks b ON b.number = d.status_since WHERE d.status = 'Active' ORDER BY d.device",
+				&[],
+			)
+			.await?;
+		let mut devices = Vec::with_capacity(rows.len());
+		for r in rows {
+			let device = r.try_get::<i64, _>("device")?;
+			let last = self
+				.store
+				.fetch(
+					"SELECT started_at FROM screenings WHERE device = ? AND started_at < ? ORDER BY seq DESC LIMIT 1",
+					&[Param::Int(device), Param::Int(end)],
+				)
+				.await?;
+			devices.push(DeviceActivity {
+				device: device as u64,
+				cinema: r.try_get::<i64, _>("cinema")? as u32,
+				last_screening: last.first().map(|r| r.try_get("started_at")).transpose()?,
+				active_since: r.try_get("since")?,
+			});
+		}
+		alerts.extend(anomaly::silent_devices(&devices, end, &self.limits));
+		Ok(alerts)
+	}
+}
+
+/// What one pass looks up once: cinemas and films' median runtimes.
+#[derive(Default)]
+struct Cache {
+	cinemas: HashMap<u32, Option<Cinema>>,
+	runtimes: HashMap<String, Option<i64>>,
+}
+
+/// Screenings per local day (by start), by cinema and by film ([`film_id`]).
+pub fn daily_counts(screenings: &[Screening], offset: i32) -> DailyCounts {
+	let mut counts = DailyCounts::default();
+	for s in screenings {
+		let day = days::local_day(s.started_at, offset);
+		counts.cinemas.entry((day, s.cinema)).or_insert_with(|| (s.region.clone(), 0)).1 += 1;
+		*counts.films.entry((day, film_id(s))).or_insert(0) += 1;
+	}
+	counts
+}
+
+/// A film as the daily counts and `GET /stats/daily?film=` name it: its film code, else its CPL
+/// id, else its lower-case title.
+pub fn film_id(s: &Screening) -> String {
+	match (&s.film_code, &s.cpl_id) {
+		(Some(code), _) => code.clone(),
+		(None, Some(cpl)) => cpl.clone(),
+		(None, None) => s.title.to_lowercase(),
+	}
+}
+
+/// The key a film's median runtime is cached under within a pass.
+fn film_key(s: &Screening) -> String {
+	match (&s.film_code, &s.cpl_id) {
+		(Some(code), _) => format!("code:{code}"),
+		(None, Some(cpl)) => format!("cpl:{cpl}"),
+		(None, None) => format!("title:{}", s.title.to_lowercase()),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{
+		anomaly::{RecordId, Rule},
+		model::{BlockChanges, BlockInfo, Position, Snapshot},
+	};
+
+	/// 2026-12-01 12:00 UTC (20:00 in China).
+	const NOON: i64 = 1_796_126_400_000;
+	const MINUTE: i64 = 60_000;
+
+	fn block(number: u32, timestamp: i64) -> BlockInfo {
+		BlockInfo {
+			number,
+			hash: format!("0x{number:02}"),
+			parent_hash: format!("0x{:02}", number.saturating_sub(1)),
+			spec_version: 1,
+			timestamp,
+			extrinsics: 1,
+			from_archive: false,
+		}
+	}
+
+	fn screening(device: u64, seq: u64, start: i64, minutes: i64, film: &str, (block, event): (u32, u32), recorded_at: i64) -> Screening {
+		Screening {
+			device,
+			seq,
+			record_hash: format!("0x{device:02}{seq:02}"),
+			prev_hash: "0x".into(),
+			cpl_id: None,
+			film_code: Some(film.into()),
+			title: format!("Film {film}"),
+			projectionist: format!("P-{device}"),
+			started_at: start,
+			ended_at: start + minutes * MINUTE,
+			cinema: 1,
+			hall: 1,
+			region: "110000".into(),
+			latitude: None,
+			longitude: None,
+			outcome: "completed".into(),
+			abort_reason: None,
+			report_hash: None,
+			recorded_at,
+			position: Position {
+				block_number: block,
+				block_hash: format!("0x{block:02}"),
+				extrinsic_index: Some(1),
+				extrinsic_hash: None,
+				event_index: event,
+			},
+		}
+	}
+
+	fn summary(alerts: &[(i64, Alert)]) -> Vec<(Rule, Option<RecordId>, Vec<RecordId>)> {
+		alerts.iter().map(|(_, a)| (a.rule, a.record, a.related.clone())).collect()
+	}
+
+	async fn stored(store: &Store) -> Vec<(i64, Alert)> {
+		store.fetch("SELECT * FROM alerts ORDER BY id", &[]).await.unwrap().iter().map(|r| store::alert_from_row(r).unwrap()).collect()
+	}
+
+	#[tokio::test]
+	async fn the_pass_judges_indexed_blocks_once_each_pair_once_and_catches_up_later() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(dir.path().join("index.db").to_str().unwrap()).await.unwrap();
+		let catalogue = Catalogue::parse("001,120").unwrap();
+		// Screenings at any hour here: the backlog below runs through the night.
+		let limits = Thresholds { permitted_start: 0, permitted_end: 24 * 60, ..Default::default() };
+		let knowledge = Knowledge::new(store.clone(), limits, catalogue);
+		assert_eq!(knowledge.judge_next().await.unwrap(), 0, "nothing indexed yet");
+
+		let cinema = Cinema { cinema: 1, region: "110000".into(), name: "C".into(), latitude: None, longitude: None, updated_block: 0 };
+		let genesis = BlockChanges { snapshots: vec![Snapshot::Cinema(cinema)], ..Default::default() };
+		let (t1, t2, t3) = (NOON + 180 * MINUTE, NOON + 180 * MINUTE + 6_000, NOON + 360 * MINUTE);
+		// Block 1: device 1 plays film 001 in hall 1; device 2 starts film 002 there an hour in.
+		let a = screening(1, 1, NOON, 120, "001", (1, 0), t1);
+		let b = screening(2, 1, NOON + 60 * MINUTE, 120, "002", (1, 1), t1);
+		// Block 2: device 1 starts again half an hour after its first start.
+		let c = screening(1, 2, NOON + 30 * MINUTE, 120, "001", (2, 0), t2);
+		// Block 3: device 1 completes the 120-minute film in an hour (00:00 in China, permitted).
+		let d = screening(1, 3, NOON + 240 * MINUTE, 60, "001", (3, 0), t3);
+		let blocks = vec![
+			(block(0, 0), genesis),
+			(block(1, t1), BlockChanges { screenings: vec![a, b], ..Default::default() }),
+			(block(2, t2), BlockChanges { screenings: vec![c], ..Default::default() }),
+			(block(3, t3), BlockChanges { screenings: vec![d], ..Default::default() }),
+		];
+		store.write_blocks("0xg", None, &blocks).await.unwrap();
+
+		assert_eq!(knowledge.judge_next().await.unwrap(), 4);
+		let id = |device, seq| RecordId { device, seq };
+		let expected = vec![
+			(Rule::HallOverlap, Some(id(2, 1)), vec![id(1, 1)]),
+			(Rule::DeviceOverlap, Some(id(1, 2)), vec![id(1, 1)]),
+			(Rule::HallOverlap, Some(id(1, 2)), vec![id(2, 1)]),
+			(Rule::ShortScreening, Some(id(1, 3)), vec![]),
+		];
+		assert_eq!(summary(&stored(&store).await), expected);
+		let judged = store.judged().await.unwrap().unwrap();
+		assert_eq!(judged.block_number, 3);
+		// Block 3 is on 2 December in China: 1 December's daily rules ran.
+		assert_eq!(judged.day, Some(knowledge.local_day(NOON)));
+		assert_eq!(knowledge.judge_next().await.unwrap(), 0, "caught up");
+		assert_eq!(stored(&store).await.len(), 4, "nothing judged twice");
+
+		// Block 4: device 3 uploads a backlog of ten screenings from days ago: one alert.
+		let t4 = NOON + 3 * 24 * 60 * MINUTE;
+		let backlog: Vec<Screening> =
+			(1..=10).map(|seq| screening(3, seq, NOON - 48 * 60 * MINUTE + seq as i64 * 150 * MINUTE, 120, "003", (4, seq as u32), t4)).collect();
+		let cursor = store.cursor().await.unwrap();
+		store.write_blocks("0xg", cursor.as_ref(), &[(block(4, t4), BlockChanges { screenings: backlog, ..Default::default() })]).await.unwrap();
+		assert_eq!(knowledge.judge_next().await.unwrap(), 1);
+		let alerts = stored(&store).await;
+		let new: Vec<_> = alerts[4..].iter().map(|(_, a)| a.rule).collect();
+		assert_eq!(new, vec![Rule::Backfill], "the late screenings are in the backfill alert, not ten alerts of their own");
+		assert_eq!(alerts[4].1.related.len(), 9);
+		assert_eq!(store.judged().await.unwrap().unwrap().day, Some(knowledge.local_day(t4) - 1));
+
+		// Counted per local day: a, b and c on 1 December in China, d on the 2nd; the backlog
+		// over 29 and 30 November. Judging again adds nothing.
+		let per_day = store
+			.fetch("SELECT day, screenings FROM daily_cinemas WHERE cinema = 1 ORDER BY day", &[])
+			.await
+			.unwrap()
+			.iter()
+			.map(|r| (days::date(r.try_get::<i64, _>("day").unwrap()), r.try_get::<i64, _>("screenings").unwrap()))
+			.collect::<Vec<_>>();
+		let backlog_days: i64 = per_day.iter().filter(|(d, _)| d.as_str() < "2026-12-01").map(|(_, n)| n).sum();
+		assert_eq!(backlog_days, 10);
+		assert_eq!(&per_day[per_day.len() - 2..], &[("2026-12-01".to_string(), 3), ("2026-12-02".to_string(), 1)]);
+		let film = store.fetch("SELECT screenings FROM daily_films WHERE film = '001'", &[]).await.unwrap();
+		assert_eq!(film.iter().map(|r| r.try_get::<i64, _>("screenings").unwrap()).sum::<i64>(), 3);
+	}
+
+	#[test]
+	fn a_catalogue_reads_films_and_refuses_bad_lines() {
+		let catalogue = Catalogue::parse("film,minutes\n001,120\n\"CPL-A\", 95\n# a comment\n\n").unwrap();
+		assert_eq!(catalogue.len(), 2);
+		assert_eq!(catalogue.0.get("001"), Some(&(120 * 60_000)));
+		assert_eq!(catalogue.0.get("cpl-a"), Some(&(95 * 60_000)));
+		assert!(Catalogue::parse("001,120\n002,ninety").unwrap_err().contains("line 2"));
+		assert!(Catalogue::parse("001,0").is_err());
+		assert!(Catalogue::parse("no comma here\n").is_err());
+		assert!(Catalogue::parse(&format!("{},90", "x".repeat(65))).is_err());
+	}
+}
