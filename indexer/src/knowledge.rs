@@ -116,8 +116,9 @@ impl Knowledge {
 			.collect::<Result<_, _>>()?;
 		let mut alerts = Vec::new();
 		let mut cache = Cache::default();
+		let neighbours = self.neighbours(&screenings).await?;
 		for s in &screenings {
-			alerts.extend(self.judge(s, &mut cache).await?);
+			alerts.extend(self.judge(s, &neighbours, &mut cache).await?);
 		}
 		for block in screenings.chunk_by(|a, b| a.position.block_number == b.position.block_number) {
 			alerts.extend(anomaly::check_block(block, &self.limits));
@@ -161,8 +162,8 @@ impl Knowledge {
 	}
 
 	/// The rules of one screening, with what the index knows around it.
-	async fn judge(&self, s: &Screening, cache: &mut Cache) -> Result<Vec<Alert>, Error> {
-		let previous = self.screening(s.device, s.seq.wrapping_sub(1)).await?;
+	async fn judge(&self, s: &Screening, neighbours: &Neighbours, cache: &mut Cache) -> Result<Vec<Alert>, Error> {
+		let previous = neighbours.records.get(&(s.device, s.seq.wrapping_sub(1))).cloned();
 		let previous_position = match (&s.latitude, &previous) {
 			(None, _) => None,
 			(Some(_), Some(p)) if p.latitude.is_some() => previous.clone(),
@@ -190,23 +191,73 @@ impl Knowledge {
 				}
 			},
 		};
-		let overlapping = self.overlapping(s).await?;
+		let overlapping = neighbours.overlapping(s);
 		let ctx = Context {
 			previous: previous.as_ref(),
 			previous_position: previous_position.as_ref(),
 			cinema: cinema.as_ref(),
 			runtime_ms,
-			overlapping: overlapping.iter().collect(),
+			overlapping,
 		};
 		Ok(anomaly::check_screening(s, &ctx, &self.limits))
 	}
 
-	async fn screening(&self, device: u64, seq: u64) -> Result<Option<Screening>, Error> {
-		let rows = self
-			.store
-			.fetch("SELECT * FROM screenings WHERE device = ? AND seq = ?", &[Param::Int(device as i64), Param::Int(seq as i64)])
-			.await?;
-		rows.first().map(store::screening_from_row).transpose()
+	/// What the batch's screenings are judged against, read with a few range queries per pass
+	/// rather than several queries per screening: each device's records from the one before its
+	/// first in the batch, and the screenings of the batch's cinemas and projectionists in the
+	/// times they could overlap (each screening's start less [`MAX_DURATION_MS`] to its end,
+	/// windows merged, so no row is read twice).
+	async fn neighbours(&self, batch: &[Screening]) -> Result<Neighbours, Error> {
+		let mut neighbours = Neighbours::default();
+		let mut seqs: HashMap<u64, (u64, u64)> = HashMap::new();
+		for s in batch {
+			let range = seqs.entry(s.device).or_insert((s.seq, s.seq));
+			*range = (range.0.min(s.seq), range.1.max(s.seq));
+		}
+		for (device, (first, last)) in seqs {
+			let rows = self
+				.store
+				.fetch(
+					"SELECT * FROM screenings WHERE device = ? AND seq >= ? AND seq <= ?",
+					&[Param::Int(device as i64), Param::Int(first.saturating_sub(1) as i64), Param::Int(last as i64)],
+				)
+				.await?;
+			for row in &rows {
+				let s = store::screening_from_row(row)?;
+				neighbours.records.insert((s.device, s.seq), s);
+			}
+		}
+		let mut by_cinema: HashMap<u32, Vec<(i64, i64)>> = HashMap::new();
+		let mut by_projectionist: HashMap<String, Vec<(i64, i64)>> = HashMap::new();
+		for s in batch {
+			let window = (s.started_at - MAX_DURATION_MS, s.ended_at);
+			by_cinema.entry(s.cinema).or_default().push(window);
+			by_projectionist.entry(s.projectionist.clone()).or_default().push(window);
+		}
+		for (cinema, windows) in by_cinema {
+			for (from, to) in merge_windows(windows) {
+				let found = self.started_between("cinema", Param::Int(cinema as i64), from, to).await?;
+				neighbours.cinemas.entry(cinema).or_default().extend(found);
+			}
+		}
+		for (projectionist, windows) in by_projectionist {
+			for (from, to) in merge_windows(windows) {
+				let found = self.started_between("projectionist", Param::Text(projectionist.clone()), from, to).await?;
+				neighbours.projectionists.entry(projectionist.clone()).or_default().extend(found);
+			}
+		}
+		Ok(neighbours)
+	}
+
+	/// Screenings whose `column` is `value`, started after `from` and before `to`.
+	async fn started_between(&self, column: &str, value: Param, from: i64, to: i64) -> Result<Vec<Screening>, Error> {
+		let sql = format!("SELECT * FROM screenings WHERE {column} = ? AND started_at > ? AND started_at < ?");
+		self.store
+			.fetch(&sql, &[value, Param::Int(from), Param::Int(to)])
+			.await?
+			.iter()
+			.map(store::screening_from_row)
+			.collect()
 	}
 
 	/// The device's last screening with a position before `s`, among its last
@@ -246,36 +297,6 @@ impl Knowledge {
 			.map(|r| r.try_get::<i64, _>("length"))
 			.collect::<Result<Vec<_>, _>>()?;
 		Ok(anomaly::median_runtime(&lengths, &self.limits))
-	}
-
-	/// Screenings of other devices indexed before `s` that overlap it in time, in its cinema or
-	/// with its projectionist.
-	async fn overlapping(&self, s: &Screening) -> Result<Vec<Screening>, Error> {
-		let earliest = s.started_at - MAX_DURATION_MS;
-		let before = "AND (block_number < ? OR (block_number = ? AND event_index < ?))";
-		let mut found = Vec::new();
-		for (column, value) in [("cinema", Param::Int(s.cinema as i64)), ("projectionist", Param::Text(s.projectionist.clone()))] {
-			let sql = format!(
-				"SELECT * FROM screenings WHERE {column} = ? AND started_at > ? AND started_at < ? AND device <> ? {before}"
-			);
-			let block = s.position.block_number as i64;
-			let params = [
-				value,
-				Param::Int(earliest),
-				Param::Int(s.ended_at),
-				Param::Int(s.device as i64),
-				Param::Int(block),
-				Param::Int(block),
-				Param::Int(s.position.event_index as i64),
-			];
-			for row in self.store.fetch(&sql, &params).await? {
-				let other = store::screening_from_row(&row)?;
-				if other.ended_at > s.started_at && !found.iter().any(|f: &Screening| (f.device, f.seq) == (other.device, other.seq)) {
-					found.push(other);
-				}
-			}
-		}
-		Ok(found)
 	}
 
 	async fn block_time(&self, number: u32) -> Result<i64, Error> {
@@ -373,6 +394,51 @@ impl Knowledge {
 		alerts.extend(anomaly::silent_devices(&devices, end, &self.limits));
 		Ok(alerts)
 	}
+}
+
+/// A batch's neighbourhood in the index (see [`Knowledge::neighbours`]).
+#[derive(Default)]
+struct Neighbours {
+	/// By (device, seq).
+	records: HashMap<(u64, u64), Screening>,
+	cinemas: HashMap<u32, Vec<Screening>>,
+	projectionists: HashMap<String, Vec<Screening>>,
+}
+
+impl Neighbours {
+	/// Screenings of other devices indexed before `s` that overlap it in time, in its cinema or
+	/// with its projectionist (each once).
+	fn overlapping(&self, s: &Screening) -> Vec<&Screening> {
+		let indexed_before = |o: &Screening| {
+			(o.position.block_number, o.position.event_index) < (s.position.block_number, s.position.event_index)
+		};
+		let mut found: Vec<&Screening> = Vec::new();
+		let candidates = self.cinemas.get(&s.cinema).into_iter().chain(self.projectionists.get(&s.projectionist)).flatten();
+		for o in candidates {
+			if o.device != s.device
+				&& o.started_at < s.ended_at
+				&& o.ended_at > s.started_at
+				&& indexed_before(o)
+				&& !found.iter().any(|f| (f.device, f.seq) == (o.device, o.seq))
+			{
+				found.push(o);
+			}
+		}
+		found
+	}
+}
+
+/// Time windows `(from, to)` merged where they overlap or touch, in order.
+fn merge_windows(mut windows: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
+	windows.sort_unstable();
+	let mut merged: Vec<(i64, i64)> = Vec::with_capacity(windows.len());
+	for (from, to) in windows {
+		match merged.last_mut() {
+			Some(last) if from <= last.1 => last.1 = last.1.max(to),
+			_ => merged.push((from, to)),
+		}
+	}
+	merged
 }
 
 /// What one pass looks up once: cinemas and films' median runtimes.
@@ -546,6 +612,12 @@ mod tests {
 		assert_eq!(&per_day[per_day.len() - 2..], &[("2026-12-01".to_string(), 3), ("2026-12-02".to_string(), 1)]);
 		let film = store.fetch("SELECT screenings FROM daily_films WHERE film = '001'", &[]).await.unwrap();
 		assert_eq!(film.iter().map(|r| r.try_get::<i64, _>("screenings").unwrap()).sum::<i64>(), 3);
+	}
+
+	#[test]
+	fn windows_merge_where_they_meet() {
+		assert_eq!(merge_windows(vec![(5, 9), (1, 3), (2, 4), (9, 12), (20, 21)]), vec![(1, 4), (5, 12), (20, 21)]);
+		assert_eq!(merge_windows(vec![]), vec![]);
 	}
 
 	#[test]
