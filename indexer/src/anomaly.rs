@@ -332,8 +332,8 @@ pub fn check_screening(s: &Screening, ctx: &Context, limits: &Thresholds) -> Vec
 			alerts.push(Alert::on(Rule::ShortScreening, s, vec![], length, min));
 		}
 	}
-	if let (Some(here), Some(prev)) = (position(s), ctx.previous_position) {
-		if let Some(there) = position(prev) {
+	if let (Some(here), Some(prev)) = (degrees(s.latitude, s.longitude), ctx.previous_position) {
+		if let Some(there) = degrees(prev.latitude, prev.longitude) {
 			let metres = distance_m(there, here);
 			// Between the end of the one and the start of the other; at least a minute, so that
 			// back-to-back screenings do not divide by zero.
@@ -350,7 +350,7 @@ pub fn check_screening(s: &Screening, ctx: &Context, limits: &Thresholds) -> Vec
 			}
 		}
 	}
-	if let (Some(here), Some(site)) = (position(s), ctx.cinema.and_then(cinema_position)) {
+	if let (Some(here), Some(site)) = (degrees(s.latitude, s.longitude), ctx.cinema.and_then(|c| degrees(c.latitude, c.longitude))) {
 		let metres = distance_m(site, here);
 		if metres > limits.site_radius_m {
 			alerts.push(Alert::on(Rule::OffSite, s, vec![], metres.round() as i64, limits.site_radius_m.round() as i64));
@@ -453,9 +453,7 @@ pub fn hall_spike(
 	if history.len() < limits.spike_min_days as usize {
 		return None;
 	}
-	let mut sorted = history.to_vec();
-	sorted.sort_unstable();
-	let median = median_of_sorted(&sorted);
+	let median = median(history.iter().map(|&n| n as f64));
 	let limit = (median * limits.spike_factor).max(limits.spike_min_count as f64);
 	(count as f64 > limit).then(|| Alert {
 		rule: Rule::HallSpike,
@@ -478,18 +476,18 @@ pub fn median_runtime(lengths: &[i64], limits: &Thresholds) -> Option<i64> {
 	if lengths.len() < limits.min_runtime_samples.max(1) as usize {
 		return None;
 	}
-	let mut sorted = lengths.to_vec();
-	sorted.sort_unstable();
-	let middle = sorted.len() / 2;
-	Some(if sorted.len() % 2 == 1 { sorted[middle] } else { (sorted[middle - 1] + sorted[middle]) / 2 })
+	Some(median(lengths.iter().map(|&ms| ms as f64)).round() as i64)
 }
 
-fn median_of_sorted(sorted: &[u32]) -> f64 {
+/// The median of some values (the mean of the middle two for an even count; 0 for none).
+fn median(values: impl Iterator<Item = f64>) -> f64 {
+	let mut sorted: Vec<f64> = values.collect();
+	sorted.sort_unstable_by(f64::total_cmp);
 	let middle = sorted.len() / 2;
-	if sorted.len() % 2 == 1 {
-		sorted[middle] as f64
-	} else {
-		(sorted[middle - 1] as f64 + sorted[middle] as f64) / 2.0
+	match sorted.len() {
+		0 => 0.0,
+		n if n % 2 == 1 => sorted[middle],
+		_ => (sorted[middle - 1] + sorted[middle]) / 2.0,
 	}
 }
 
@@ -511,13 +509,9 @@ fn same_film(a: &Screening, b: &Screening) -> bool {
 	}
 }
 
-/// A position in degrees (latitude, longitude) from microdegrees.
-fn position(s: &Screening) -> Option<(f64, f64)> {
-	Some((s.latitude? as f64 / 1e6, s.longitude? as f64 / 1e6))
-}
-
-fn cinema_position(c: &Cinema) -> Option<(f64, f64)> {
-	Some((c.latitude? as f64 / 1e6, c.longitude? as f64 / 1e6))
+/// A position in degrees (latitude, longitude) from microdegrees, if both are known.
+fn degrees(latitude: Option<i64>, longitude: Option<i64>) -> Option<(f64, f64)> {
+	Some((latitude? as f64 / 1e6, longitude? as f64 / 1e6))
 }
 
 /// Great-circle distance in metres between two (latitude, longitude) points in degrees.

@@ -44,9 +44,6 @@ pub fn forecast(daily: &[f64]) -> Forecast {
 	// Origins from the oldest with a full window of at least two weeks before it.
 	let first = daily.len().saturating_sub(BACKTEST_ORIGINS + HORIZON - 1).max(2 * 7);
 	for origin in first..=daily.len().saturating_sub(HORIZON) {
-		if origin < 2 * 7 {
-			continue;
-		}
 		let past = &daily[..origin];
 		let model = predict(past);
 		let naive = seasonal_naive(past);

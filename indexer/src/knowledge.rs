@@ -180,11 +180,11 @@ impl Knowledge {
 		let runtime_ms = match self.catalogue.runtime(s) {
 			Some(runtime) => Some(runtime),
 			None => {
-				let key = film_key(s);
+				let key = film(s);
 				match cache.runtimes.get(&key) {
 					Some(r) => *r,
 					None => {
-						let r = self.median_runtime(s).await?;
+						let r = self.median_runtime(&key).await?;
 						cache.runtimes.insert(key, r);
 						r
 					},
@@ -279,19 +279,14 @@ impl Knowledge {
 	}
 
 	/// The median length of the film's latest completed screenings, if there are enough.
-	async fn median_runtime(&self, s: &Screening) -> Result<Option<i64>, Error> {
-		let (column, value) = match (&s.film_code, &s.cpl_id) {
-			(Some(code), _) => ("film_code", code.clone()),
-			(None, Some(cpl)) => ("cpl_id", cpl.clone()),
-			(None, None) => ("title_lower", s.title.to_lowercase()),
-		};
+	async fn median_runtime(&self, (column, value): &(&'static str, String)) -> Result<Option<i64>, Error> {
 		let sql = format!(
 			"SELECT ended_at - started_at AS length FROM screenings WHERE {column} = ? AND outcome = 'completed' \
 			 ORDER BY started_at DESC LIMIT {RUNTIME_SAMPLES}"
 		);
 		let lengths = self
 			.store
-			.fetch(&sql, &[Param::Text(value)])
+			.fetch(&sql, &[Param::Text(value.clone())])
 			.await?
 			.iter()
 			.map(|r| r.try_get::<i64, _>("length"))
@@ -307,12 +302,11 @@ impl Knowledge {
 		})
 	}
 
+	/// The time of the first block that has one (genesis has none). Asked on every pass until
+	/// a whole day is judged: read in block order, so it stops at block 1 rather than scanning.
 	async fn first_block_time(&self) -> Result<Option<i64>, Error> {
-		let rows = self.store.fetch("SELECT MIN(timestamp) AS t FROM blocks WHERE timestamp > 0", &[]).await?;
-		Ok(match rows.first() {
-			Some(r) => r.try_get::<Option<i64>, _>("t")?,
-			None => None,
-		})
+		let rows = self.store.fetch("SELECT timestamp FROM blocks WHERE timestamp > 0 ORDER BY number LIMIT 1", &[]).await?;
+		rows.first().map(|r| r.try_get("timestamp")).transpose()
 	}
 
 	fn local_day(&self, at: i64) -> i64 {
@@ -445,7 +439,7 @@ fn merge_windows(mut windows: Vec<(i64, i64)>) -> Vec<(i64, i64)> {
 #[derive(Default)]
 struct Cache {
 	cinemas: HashMap<u32, Option<Cinema>>,
-	runtimes: HashMap<String, Option<i64>>,
+	runtimes: HashMap<(&'static str, String), Option<i64>>,
 }
 
 /// Screenings per local day (by start), by cinema and by film ([`film_id`]).
@@ -462,19 +456,17 @@ pub fn daily_counts(screenings: &[Screening], offset: i32) -> DailyCounts {
 /// A film as the daily counts and `GET /stats/daily?film=` name it: its film code, else its CPL
 /// id, else its lower-case title.
 pub fn film_id(s: &Screening) -> String {
-	match (&s.film_code, &s.cpl_id) {
-		(Some(code), _) => code.clone(),
-		(None, Some(cpl)) => cpl.clone(),
-		(None, None) => s.title.to_lowercase(),
-	}
+	film(s).1
 }
 
-/// The key a film's median runtime is cached under within a pass.
-fn film_key(s: &Screening) -> String {
+/// What names a screening's film, and the `screenings` column that holds it: its film code,
+/// else its CPL id, else its lower-case title. The median runtime is looked up (and cached
+/// within a pass) by it, and the daily counts count by its value.
+fn film(s: &Screening) -> (&'static str, String) {
 	match (&s.film_code, &s.cpl_id) {
-		(Some(code), _) => format!("code:{code}"),
-		(None, Some(cpl)) => format!("cpl:{cpl}"),
-		(None, None) => format!("title:{}", s.title.to_lowercase()),
+		(Some(code), _) => ("film_code", code.clone()),
+		(None, Some(cpl)) => ("cpl_id", cpl.clone()),
+		(None, None) => ("title_lower", s.title.to_lowercase()),
 	}
 }
 

@@ -363,7 +363,13 @@ pub fn alerts(mut p: Params) -> Result<Sql, BadRequest> {
 		if !["low", "medium", "high"].contains(&severity.as_str()) {
 			return Err(bad("`severity` must be low, medium or high"));
 		}
-		w.add("severity = ?", [Param::Text(severity)]);
+		// A severity is its rules' (not a stored column that could disagree with them).
+		let rules: Vec<Param> = crate::anomaly::Rule::ALL
+			.into_iter()
+			.filter(|rule| rule.severity().name() == severity)
+			.map(|rule| Param::Text(rule.name().into()))
+			.collect();
+		w.add(&format!("rule IN ({})", vec!["?"; rules.len()].join(", ")), rules);
 	}
 	if let Some(device) = p.int("device", 0, i64::MAX)? {
 		w.add("device = ?", [Param::Int(device)]);

@@ -164,11 +164,10 @@ CREATE TABLE IF NOT EXISTS grants (
 -- Anomaly alerts (indexer/src/anomaly.rs), written by the knowledge pass as it judges indexed
 -- blocks. `device`/`seq` name the record that raised an alert (none for the daily rules);
 -- `related` lists the other records as JSON [[device, seq], ...]. `limit_value` is the limit
--- broken, in the unit of `measured`.
+-- broken, in the unit of `measured`. An alert's severity is its rule's (`anomaly::Rule::severity`).
 CREATE TABLE IF NOT EXISTS alerts (
 	id BIGINT PRIMARY KEY,
 	rule TEXT NOT NULL,
-	severity TEXT NOT NULL,
 	device BIGINT,
 	seq BIGINT,
 	related TEXT NOT NULL,

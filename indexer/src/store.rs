@@ -467,12 +467,11 @@ impl Store {
 		for (id, a) in (last.unwrap_or(0) + 1..).zip(alerts) {
 			let related: Vec<[u64; 2]> = a.related.iter().map(|r| [r.device, r.seq]).collect();
 			self.query(
-				"INSERT INTO alerts (id, rule, severity, device, seq, related, cinema, hall, measured, limit_value, at, block_number) \
-				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				"INSERT INTO alerts (id, rule, device, seq, related, cinema, hall, measured, limit_value, at, block_number) \
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			)
 			.bind(id)
 			.bind(a.rule.name())
-			.bind(a.severity.name())
 			.bind(a.device.map(|d| d as i64))
 			.bind(a.record.map(|r| r.seq as i64))
 			.bind(serde_json::to_string(&related).unwrap_or_else(|_| "[]".into()))

@@ -306,6 +306,10 @@ fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
 		raised.sort();
 		assert_eq!(raised, (2..=6).map(|seq| (seq, seq - 1)).collect::<Vec<_>>(), "{name}: one alert per overlapping pair");
 		assert!(alerts.iter().all(|a| a["severity"] == "high" && a["device"] == device), "{name}: {alerts:#?}");
+		// Filtered by severity (a rule's): the same five as high, none of them as medium.
+		let ids = |path: &str| all_pages(indexer, path).iter().map(|a| a["id"].as_i64().unwrap()).collect::<Vec<_>>();
+		assert_eq!(ids(&format!("/alerts?severity=high&device={device}")), ids(&format!("/alerts?rule=device_overlap&device={device}")), "{name}");
+		assert!(ids(&format!("/alerts?severity=medium&rule=device_overlap&device={device}")).is_empty(), "{name}");
 		let with_record = &indexer.json(&format!("/screenings/{device}/3"))["alerts"];
 		let overlap = with_record.as_array().unwrap().iter().find(|a| a["rule"] == "device_overlap").expect("the record's alert");
 		assert_eq!(overlap["proofs"], json!([format!("/proof/{device}/3"), format!("/proof/{device}/2")]));
