@@ -4,13 +4,13 @@
 # (`cinechain-projector run`, through its embedded light client) signing as the demo device
 # //One, fed by a simulated playback system that drops a screening event into its spool every
 # few seconds; and the information server (`cinechain-indexer`), indexing the chain into an SQLite
-# file and answering over HTTP.
+# file and serving its HTTP API and the regulators' web console.
 #
 #   CINECHAIN_DATA           where the chain lives (default ~/.local/share/cinechain)
 #   CINECHAIN_RPC            the JSON-RPC port (default 9944)
 #   CINECHAIN_P2P            the libp2p port the light client connects to (default 30333)
 #   CINECHAIN_DEMO_INTERVAL  seconds between the simulated screenings (default 6)
-#   CINECHAIN_API            where the indexer's HTTP API listens (default 127.0.0.1:8080)
+#   CINECHAIN_API            where the indexer's API and console listen (default 127.0.0.1:8080)
 #   --purge                  start from a fresh chain
 #   --no-projector           run the chain only
 # Any other argument goes to cinechain-node.
@@ -42,6 +42,7 @@ cat <<MSG
 [dev] chain data:  $data
 [dev] JSON-RPC:    ws://127.0.0.1:$rpc_port and http://127.0.0.1:$rpc_port
 [dev] Polkadot-JS: https://polkadot.js.org/apps/?rpc=ws%3A%2F%2F127.0.0.1%3A$rpc_port
+[dev] console:     http://$api/console/ (token for acknowledging alerts: $data/console-token)
 [dev] indexer API: http://$api/screenings (contract at http://$api/openapi.json)
 [dev] stop with Ctrl-C; run again to continue the same chain, or with --purge to start afresh
 MSG
@@ -80,9 +81,15 @@ agent_pid=$!
 echo "[dev] starting the indexer (database $data/index.db, API on http://$api)"
 # Its anomaly rules at their defaults, but for the permitted hours: the demo plays round the clock.
 echo '{"permittedStart": 0, "permittedEnd": 1440}' >"$data/thresholds.json"
+# The console's token (who holds it may acknowledge alerts): made once, readable by this user only.
+if [ ! -s "$data/console-token" ]; then
+  (umask 077; od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$data/console-token")
+fi
 "$CARGO_TARGET_DIR/$CARGO_PROFILE/cinechain-indexer" --node "ws://127.0.0.1:$rpc_port" \
-  --db "$data/index.db" --listen "$api" --thresholds "$data/thresholds.json" &
+  --db "$data/index.db" --listen "$api" --thresholds "$data/thresholds.json" \
+  --console-token-file "$data/console-token" &
 indexer_pid=$!
+echo "[dev] the regulators' console: http://$api/console/"
 
 # The simulated playback system: one short film after another, a screening event every few
 # seconds (each plays from just after the last one ended until a second ago). A few are

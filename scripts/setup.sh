@@ -40,6 +40,27 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   else log "please install the PostgreSQL server (its tests need initdb and postgres)"; fi
 fi
 
+# The console's chart library (pinned in indexer/console/package-lock.json), which the
+# indexer's build embeds (indexer/build.rs): npm from the package registry.
+if ! have_cmd npm; then
+  if have_cmd apt-get; then apt_install nodejs npm
+  else log "please install Node.js and npm (the indexer's console takes its chart library from npm)"; exit 1; fi
+fi
+console="$here/../indexer/console"
+pinned=$(cd "$console" && node -p "require('./package.json').dependencies.echarts")
+have=$(cd "$console" && node -p "try { require('./node_modules/echarts/package.json').version } catch (e) { '' }")
+if [ "$have" != "$pinned" ] || [ ! -f "$console/node_modules/echarts/dist/echarts.min.js" ]; then
+  log "installing the console's chart library, echarts $pinned (npm ci)"
+  (cd "$console" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+# A headless browser and its WebDriver: the console's tests drive a real Chromium.
+# Chinese fonts, so that the Chinese console renders (and its screenshots show) its words.
+if ! have_cmd chromium || ! have_cmd chromedriver || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+  if have_cmd apt-get; then apt_install chromium chromium-driver fonts-noto-cjk
+  else log "please install Chromium, chromedriver and a CJK font (the console's tests drive them)"; fi
+fi
+
 # Does the toolchain chosen by rust-toolchain.toml already build wasm? (rustup installs the
 # listed target and component on first use when it can reach its servers.)
 rustup_wasm_ok() {

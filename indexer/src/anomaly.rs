@@ -4,7 +4,7 @@
 //! new screening as its block is written, and these functions decide.
 //!
 //! Every alert names its [`Rule`], the record that raised it and the others involved (each one
-//! has a proof of inclusion at `/screenings/{device}/{seq}/proof`), a [`Severity`], and the figure
+//! has a proof of inclusion at `/proof/{device}/{seq}`), a [`Severity`], and the figure
 //! measured against the limit it broke, so that the console can say it in the reader's language.
 //! Thresholds are in [`Thresholds`]; each says what it is and where its default comes from.
 
@@ -414,14 +414,12 @@ pub struct DeviceActivity {
 pub fn silent_devices(devices: &[DeviceActivity], now: i64, limits: &Thresholds) -> Vec<Alert> {
 	let window = limits.silent_days as i64 * DAY;
 	let since = now - window;
+	let silent = |d: &&DeviceActivity| d.last_screening.is_none_or(|last| last < since);
+	// Cinemas where some device recorded in the window (a silent device is not one of them).
+	let recording: std::collections::HashSet<u32> = devices.iter().filter(|d| !silent(d)).map(|d| d.cinema).collect();
 	devices
 		.iter()
-		.filter(|d| d.active_since <= since && d.last_screening.is_none_or(|last| last < since))
-		.filter(|d| {
-			devices.iter().any(|other| {
-				other.cinema == d.cinema && other.device != d.device && other.last_screening.is_some_and(|last| last >= since)
-			})
-		})
+		.filter(|d| d.active_since <= since && silent(d) && recording.contains(&d.cinema))
 		.map(|d| {
 			let silent_since = d.last_screening.unwrap_or(d.active_since);
 			Alert {

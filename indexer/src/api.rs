@@ -31,6 +31,12 @@ pub const OPENAPI: &str = include_str!("../openapi.json");
 #[derive(Debug)]
 pub struct ApiError(StatusCode, String);
 
+impl ApiError {
+	pub fn new(status: StatusCode, reason: String) -> ApiError {
+		ApiError(status, reason)
+	}
+}
+
 impl IntoResponse for ApiError {
 	fn into_response(self) -> Response {
 		(self.0, Json(json!({ "error": self.1 }))).into_response()
@@ -53,7 +59,7 @@ fn not_found(what: String) -> ApiError {
 	ApiError(StatusCode::NOT_FOUND, what)
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub type ApiResult<T> = Result<T, ApiError>;
 
 /// Query-string parameters; a malformed query string is a JSON error like any other.
 pub struct Query<T>(pub T);
@@ -90,11 +96,13 @@ pub struct Page<T> {
 	pub next_cursor: Option<String>,
 }
 
-/// What the routes read: the index, and the node proofs are made from.
+/// What the routes read: the index, the node proofs (and prepared calls) are made from, and the
+/// console's token, without which the console takes no acknowledgement.
 #[derive(Clone)]
 pub struct AppState {
 	pub store: Store,
 	pub prover: Arc<Prover>,
+	pub console_token: Option<Arc<str>>,
 }
 
 impl FromRef<AppState> for Store {
@@ -103,7 +111,8 @@ impl FromRef<AppState> for Store {
 	}
 }
 
-pub fn router(store: Store, prover: Arc<Prover>) -> Router {
+/// The API and the console ([`crate::console`]); `console_token` authorises acknowledgements.
+pub fn router(store: Store, prover: Arc<Prover>, console_token: Option<Arc<str>>) -> Router {
 	Router::new()
 		.route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
 		.route("/status", get(status))
@@ -125,20 +134,27 @@ pub fn router(store: Store, prover: Arc<Prover>) -> Router {
 		.route("/stats/daily", get(stats_daily))
 		.route("/forecast", get(forecast))
 		.route("/proof/{device}/{seq}", get(proof))
+		.merge(crate::console::routes())
 		.fallback(|| async { not_found("no such endpoint; see /openapi.json".into()) })
-		.with_state(AppState { store, prover })
+		.with_state(AppState { store, prover, console_token })
 }
 
 /// The proof that screening `seq` of `device` is on the finalized chain (see [`crate::prove`]).
 async fn proof(State(state): State<AppState>, Path((device, seq)): Path<(u64, u64)>) -> ApiResult<Json<cinechain_proof::bundle::Bundle>> {
-	state.prover.bundle(&state.store, device, seq).await.map(Json).map_err(|e| match e {
-		ProofError::NotFound(m) => not_found(m),
-		ProofError::NotYet(m) => ApiError(StatusCode::SERVICE_UNAVAILABLE, m),
-		ProofError::Node(m) => ApiError(StatusCode::BAD_GATEWAY, format!("node: {m}")),
-		ProofError::Index(m) => ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot be proven from this index: {m}")),
-		ProofError::Busy(m) => ApiError(StatusCode::SERVICE_UNAVAILABLE, m),
-		ProofError::Database(e) => ApiError::from(e),
-	})
+	Ok(Json(state.prover.bundle(&state.store, device, seq).await?))
+}
+
+impl From<ProofError> for ApiError {
+	fn from(e: ProofError) -> Self {
+		match e {
+			ProofError::NotFound(m) => not_found(m),
+			ProofError::NotYet(m) => ApiError(StatusCode::SERVICE_UNAVAILABLE, m),
+			ProofError::Node(m) => ApiError(StatusCode::BAD_GATEWAY, format!("node: {m}")),
+			ProofError::Index(m) => ApiError(StatusCode::INTERNAL_SERVER_ERROR, format!("cannot be proven from this index: {m}")),
+			ProofError::Busy(m) => ApiError(StatusCode::SERVICE_UNAVAILABLE, m),
+			ProofError::Database(e) => ApiError::from(e),
+		}
+	}
 }
 
 async fn status(State(store): State<Store>) -> ApiResult<Json<serde_json::Value>> {
@@ -288,10 +304,13 @@ async fn screening(State(store): State<Store>, Path((device, seq)): Path<(u64, u
 	)
 	.await?;
 	let alerts = store
-		.fetch("SELECT * FROM alerts WHERE device = ? AND seq = ? ORDER BY id", &[store::Param::Int(device as i64), store::Param::Int(seq as i64)])
+		.fetch(
+			&format!("SELECT * FROM {} WHERE device = ? AND seq = ? ORDER BY id", store::ALERTS),
+			&[store::Param::Int(device as i64), store::Param::Int(seq as i64)],
+		)
 		.await?
 		.iter()
-		.map(|r| store::alert_from_row(r).map(alert_json))
+		.map(alert_json)
 		.collect::<Result<Vec<_>, _>>()?;
 	Ok(Json(json!({ "screening": screening, "flags": flags, "alerts": alerts })))
 }
@@ -329,23 +348,25 @@ async fn flags(State(store): State<Store>, Query(q): Query<HashMap<String, Strin
 	Ok(Json(page(&store, sql, flag_json, cursor_of).await?))
 }
 
-/// An alert as the API shows it: its id, the alert, and where each record's proof is.
-fn alert_json((id, alert): (i64, crate::anomaly::Alert)) -> serde_json::Value {
+/// An alert as the API shows it (a row of `SELECT * FROM {store::ALERTS}`): its id, the
+/// alert, where each record's proof is, and its acknowledgement if it has one.
+fn alert_json(row: &sqlx::any::AnyRow) -> Result<serde_json::Value, store::Error> {
+	let (id, alert) = store::alert_from_row(row)?;
 	let proof = |r: &crate::anomaly::RecordId| format!("/proof/{}/{}", r.device, r.seq);
 	let mut value = json!(alert);
 	value["id"] = json!(id);
 	value["proofs"] = json!(alert.record.iter().chain(&alert.related).map(proof).collect::<Vec<_>>());
-	value
+	value["acknowledgement"] = json!(store::acknowledgement_from_row(row)?);
+	Ok(value)
 }
 
 async fn alerts(State(store): State<Store>, Query(q): Query<HashMap<String, String>>) -> ApiResult<Json<Page<serde_json::Value>>> {
 	let sql = query::alerts(Params::new(q))?;
-	let read = |r: &sqlx::any::AnyRow| store::alert_from_row(r).map(alert_json);
-	Ok(Json(page(&store, sql, read, |a| a["id"].to_string()).await?))
+	Ok(Json(page(&store, sql, alert_json, |a| a["id"].to_string()).await?))
 }
 
 /// A series' screenings on each day from `from` to `to` (both included), days without any as 0.
-async fn daily_series(store: &Store, series: &query::Series, from: i64, to: i64) -> ApiResult<Vec<f64>> {
+pub(crate) async fn daily_series(store: &Store, series: &query::Series, from: i64, to: i64) -> ApiResult<Vec<f64>> {
 	use sqlx::Row;
 	let sql = series.sql(from, to);
 	let mut counts = vec![0.0; (to - from + 1).max(0) as usize];
@@ -358,7 +379,7 @@ async fn daily_series(store: &Store, series: &query::Series, from: i64, to: i64)
 	Ok(counts)
 }
 
-fn day_json(day: i64, screenings: f64) -> serde_json::Value {
+pub(crate) fn day_json(day: i64, screenings: f64) -> serde_json::Value {
 	json!({ "date": crate::days::date(day), "screenings": screenings })
 }
 
@@ -554,7 +575,7 @@ mod tests {
 		let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 		let addr = listener.local_addr().unwrap();
 		let server = tokio::spawn(async move {
-			axum::serve(listener, router(store, Arc::new(Prover::new("ws://127.0.0.1:1")))).await.unwrap()
+			axum::serve(listener, router(store, Arc::new(Prover::new("ws://127.0.0.1:1")), None)).await.unwrap()
 		});
 
 		// The last block's day (the 60th, 2026-11-29) is today; the 59th is the last complete one.
@@ -612,10 +633,10 @@ mod tests {
 			"/status", "/blocks/{number}", "/screenings", "/screenings.csv", "/screenings/{device}/{seq}", "/devices", "/devices/{device}",
 			"/devices/{device}/history", "/cinemas", "/cinemas/{cinema}", "/cinemas/{cinema}/history",
 			"/accounts/{account}/roles", "/accounts/{account}/history", "/archive-nodes/{node}/history", "/flags",
-			"/proof/{device}/{seq}", "/alerts", "/stats/daily", "/forecast",
+			"/proof/{device}/{seq}", "/alerts", "/stats/daily", "/forecast", "/alerts/{id}/acknowledge", "/overview", "/calls/{call}",
 		] {
 			assert!(paths.contains_key(route), "openapi.json lacks {route}");
 		}
-		assert_eq!(paths.len(), 19, "openapi.json describes a route the server does not have");
+		assert_eq!(paths.len(), 22, "openapi.json describes a route the server does not have");
 	}
 }

@@ -10,12 +10,15 @@
 //! The daily rules (silent devices, hall spikes) run for each local day once a block of the
 //! next day has been judged.
 
-use std::collections::HashMap;
+use std::{
+	collections::{BTreeMap, HashMap},
+	sync::{Arc, Mutex},
+};
 
 use crate::{
 	anomaly::{self, Alert, Context, DeviceActivity, Thresholds},
 	model::{Cinema, Screening},
-	days::{self, DAY_MS},
+	days,
 	store::{self, DailyCounts, Error, Judged, Param, Store},
 };
 use sqlx::Row;
@@ -87,11 +90,71 @@ pub struct Knowledge {
 	store: Store,
 	limits: Thresholds,
 	catalogue: Catalogue,
+	/// The recent local days' activity the daily rules compare with, each read once (see
+	/// [`Knowledge::day_activity`]).
+	days: Mutex<BTreeMap<i64, Arc<DayActivity>>>,
+	/// Each device's last screening start up to the end of a day (see [`Knowledge::last_starts`]).
+	last_starts: Mutex<Option<LastStarts>>,
+}
+
+/// Each device's last screening start as of the end of local day `through`.
+#[derive(Debug)]
+struct LastStarts {
+	through: i64,
+	by_device: HashMap<u64, i64>,
+}
+
+/// One local day's screenings as the daily rules read them.
+#[derive(Debug, Default)]
+struct DayActivity {
+	/// Screenings per (cinema, hall).
+	halls: HashMap<(u32, u32), u32>,
+	/// Each device that recorded: the start of its last screening that day.
+	last_start: HashMap<u64, i64>,
 }
 
 impl Knowledge {
 	pub fn new(store: Store, limits: Thresholds, catalogue: Catalogue) -> Knowledge {
-		Knowledge { store, limits, catalogue }
+		Knowledge { store, limits, catalogue, days: Mutex::new(BTreeMap::new()), last_starts: Mutex::new(None) }
+	}
+
+	/// Days of activity the daily rules look back over: a hall's day and its history.
+	fn days_kept(&self) -> i64 {
+		SPIKE_HISTORY_DAYS + 1
+	}
+
+	/// Local day `day`'s activity: read from the index the first time a daily rule needs it, then
+	/// kept while the days judged are within [`Knowledge::days_kept`] of it. One grouped query
+	/// per day judged, instead of one per day of history and one per device. (Screenings of a
+	/// day uploaded after it was read are not in it: a backlog is the late-upload rule's.)
+	async fn day_activity(&self, day: i64) -> Result<Arc<DayActivity>, Error> {
+		if let Some(known) = self.days.lock().expect("not poisoned").get(&day) {
+			return Ok(known.clone());
+		}
+		let rows = self
+			.store
+			.fetch(
+				"SELECT cinema, hall, device, COUNT(*) AS n, MAX(started_at) AS last FROM screenings \
+				 WHERE started_at >= ? AND started_at < ? GROUP BY cinema, hall, device",
+				&[Param::Int(self.day_start(day)), Param::Int(self.day_start(day + 1))],
+			)
+			.await?;
+		let mut activity = DayActivity::default();
+		for r in rows {
+			let hall = (r.try_get::<i64, _>("cinema")? as u32, r.try_get::<i64, _>("hall")? as u32);
+			*activity.halls.entry(hall).or_default() += r.try_get::<i64, _>("n")? as u32;
+			let last = activity.last_start.entry(r.try_get::<i64, _>("device")? as u64).or_insert(i64::MIN);
+			*last = (*last).max(r.try_get("last")?);
+		}
+		let activity = Arc::new(activity);
+		let mut days = self.days.lock().expect("not poisoned");
+		days.insert(day, activity.clone());
+		// The pass moves forward: days older than the window of the day asked are not asked again.
+		let oldest = day - self.days_kept();
+		while days.first_key_value().is_some_and(|(d, _)| *d < oldest) {
+			days.pop_first();
+		}
+		Ok(activity)
 	}
 
 	/// Judges the next batch of indexed blocks (at most [`BLOCKS_PER_PASS`]); returns how many
@@ -317,49 +380,61 @@ impl Knowledge {
 		days::day_start(day, self.limits.utc_offset_minutes)
 	}
 
+	/// Each device's last screening start as of the end of local day `day`: read from the index
+	/// once (one grouped scan, the first time a day is judged after a start), then carried
+	/// forward a day at a time with each day's activity.
+	async fn last_starts(&self, day: i64) -> Result<HashMap<u64, i64>, Error> {
+		let known = self.last_starts.lock().expect("not poisoned").take();
+		let mut last = match known {
+			Some(last) if last.through <= day => last,
+			_ => {
+				let rows = self
+					.store
+					.fetch(
+						"SELECT device, MAX(started_at) AS last FROM screenings WHERE started_at < ? GROUP BY device",
+						&[Param::Int(self.day_start(day + 1))],
+					)
+					.await?;
+				let by_device = rows
+					.iter()
+					.map(|r| Ok((r.try_get::<i64, _>("device")? as u64, r.try_get::<i64, _>("last")?)))
+					.collect::<Result<_, Error>>()?;
+				LastStarts { through: day, by_device }
+			},
+		};
+		for d in last.through + 1..=day {
+			for (device, start) in &self.day_activity(d).await?.last_start {
+				let entry = last.by_device.entry(*device).or_insert(*start);
+				*entry = (*entry).max(*start);
+			}
+		}
+		last.through = day;
+		let by_device = last.by_device.clone();
+		*self.last_starts.lock().expect("not poisoned") = Some(last);
+		Ok(by_device)
+	}
+
 	/// The daily rules for local day `day`, judged at its end.
 	async fn daily(&self, day: i64) -> Result<Vec<Alert>, Error> {
 		let (start, end) = (self.day_start(day), self.day_start(day + 1));
-		let mut alerts = Vec::new();
-		// Halls: the day's count against the same hall's days before it.
-		let mut history: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
-		let mut today: HashMap<(u32, u32), u32> = HashMap::new();
-		for back in (0..=SPIKE_HISTORY_DAYS).rev() {
-			let (from, to) = (start - back * DAY_MS, end - back * DAY_MS);
-			let rows = self
-				.store
-				.fetch(
-					"SELECT cinema, hall, COUNT(*) AS n FROM screenings WHERE started_at >= ? AND started_at < ? GROUP BY cinema, hall",
-					&[Param::Int(from), Param::Int(to)],
-				)
-				.await?;
-			let counts: HashMap<(u32, u32), u32> = rows
-				.iter()
-				.map(|r| Ok(((r.try_get::<i64, _>("cinema")? as u32, r.try_get::<i64, _>("hall")? as u32), r.try_get::<i64, _>("n")? as u32)))
-				.collect::<Result<_, Error>>()?;
-			if back == 0 {
-				today = counts;
-				continue;
-			}
-			// A hall's history starts on its first day with screenings in the window.
-			for days in history.values_mut() {
-				days.push(0);
-			}
-			for (hall, n) in counts {
-				let days = history.entry(hall).or_default();
-				match days.last_mut() {
-					Some(last) => *last = n,
-					None => days.push(n),
-				}
-			}
+		let mut recent = Vec::new();
+		for d in (day + 1 - self.days_kept())..=day {
+			recent.push(self.day_activity(d).await?);
 		}
-		let mut halls: Vec<_> = today.into_iter().collect();
+		let today = recent.last().expect("at least one day").clone();
+		let mut alerts = Vec::new();
+		// Halls: the day's count against the same hall's days before it. A hall's history starts
+		// on its first day with screenings in the window.
+		let history_days = &recent[recent.len() - 1 - SPIKE_HISTORY_DAYS as usize..recent.len() - 1];
+		let mut halls: Vec<_> = today.halls.iter().collect();
 		halls.sort();
-		for ((cinema, hall), n) in halls {
-			let past = history.get(&(cinema, hall)).map_or(&[][..], |v| &v[..]);
-			alerts.extend(anomaly::hall_spike(cinema, hall, start, n, past, &self.limits));
+		for (&(cinema, hall), &n) in halls {
+			let past: Vec<u32> =
+				history_days.iter().map(|d| d.halls.get(&(cinema, hall)).copied().unwrap_or(0)).skip_while(|n| *n == 0).collect();
+			alerts.extend(anomaly::hall_spike(cinema, hall, start, n, &past, &self.limits));
 		}
 		// Devices: active ones and their last screening before the day's end.
+		let last_starts = self.last_starts(day).await?;
 		let rows = self
 			.store
 			.fetch(
@@ -368,23 +443,18 @@ impl Knowledge {
 				&[],
 			)
 			.await?;
-		let mut devices = Vec::with_capacity(rows.len());
-		for r in rows {
-			let device = r.try_get::<i64, _>("device")?;
-			let last = self
-				.store
-				.fetch(
-					"SELECT started_at FROM screenings WHERE device = ? AND started_at < ? ORDER BY seq DESC LIMIT 1",
-					&[Param::Int(device), Param::Int(end)],
-				)
-				.await?;
-			devices.push(DeviceActivity {
-				device: device as u64,
-				cinema: r.try_get::<i64, _>("cinema")? as u32,
-				last_screening: last.first().map(|r| r.try_get("started_at")).transpose()?,
-				active_since: r.try_get("since")?,
-			});
-		}
+		let devices = rows
+			.iter()
+			.map(|r| {
+				let device = r.try_get::<i64, _>("device")? as u64;
+				Ok(DeviceActivity {
+					device,
+					cinema: r.try_get::<i64, _>("cinema")? as u32,
+					last_screening: last_starts.get(&device).copied(),
+					active_since: r.try_get("since")?,
+				})
+			})
+			.collect::<Result<Vec<_>, Error>>()?;
 		alerts.extend(anomaly::silent_devices(&devices, end, &self.limits));
 		Ok(alerts)
 	}

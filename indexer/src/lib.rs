@@ -14,9 +14,13 @@
 //! - [`anomaly`]: the knowledge server's anomaly rules; [`forecast`]: screenings per day for the
 //!   next week with its backtest. Both plain functions, no I/O. [`knowledge`]: the pass that
 //!   judges indexed blocks with the rules and stores the alerts.
+//! - [`console`]: the regulators' web console (`console/`) and what only it needs: the
+//!   overview, acknowledgements of alerts, and [`calls`] prepared for the regulator to sign.
 
 pub mod anomaly;
 pub mod api;
+pub mod calls;
+pub mod console;
 pub mod days;
 pub mod decode;
 pub mod follow;

@@ -42,6 +42,10 @@ struct Cli {
 	/// `anomaly::Thresholds` (indexer/README.md lists them and their defaults).
 	#[arg(long)]
 	thresholds: Option<std::path::PathBuf>,
+	/// A file whose first line is the console's token (16+ printable characters): regulators
+	/// who hold it may acknowledge alerts in the console. Without it the console is read-only.
+	#[arg(long)]
+	console_token_file: Option<std::path::PathBuf>,
 }
 
 /// Largest catalogue or thresholds file read (a catalogue of 200,000 films fits).
@@ -57,6 +61,13 @@ fn read_config(path: &std::path::Path) -> Result<String, String> {
 		return Err(format!("{} is larger than {MAX_CONFIG_FILE} bytes", path.display()));
 	}
 	Ok(text)
+}
+
+/// The console's token from the command line's file, if one is given.
+fn console_token(cli: &Cli) -> Result<Option<std::sync::Arc<str>>, String> {
+	let Some(path) = &cli.console_token_file else { return Ok(None) };
+	let token = cinechain_indexer::console::read_token(&read_config(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+	Ok(Some(token.into()))
 }
 
 /// The knowledge pass's configuration from the command line.
@@ -76,7 +87,7 @@ fn knowledge_config(cli: &Cli) -> Result<(Thresholds, Catalogue), String> {
 #[tokio::main]
 async fn main() -> ExitCode {
 	let cli = Cli::parse();
-	let (limits, catalogue) = match knowledge_config(&cli) {
+	let (limits, catalogue, token) = match knowledge_config(&cli).and_then(|(l, c)| Ok((l, c, console_token(&cli)?))) {
 		Ok(config) => config,
 		Err(e) => {
 			eprintln!("cinechain-indexer: {e}");
@@ -97,8 +108,8 @@ async fn main() -> ExitCode {
 			return ExitCode::FAILURE;
 		},
 	};
-	eprintln!("cinechain-indexer: API on http://{} (contract at /openapi.json)", cli.listen);
-	let server = axum::serve(listener, api::router(store.clone(), std::sync::Arc::new(Prover::new(&cli.node))));
+	eprintln!("cinechain-indexer: API on http://{} (contract at /openapi.json); console at http://{}/console/", cli.listen, cli.listen);
+	let server = axum::serve(listener, api::router(store.clone(), std::sync::Arc::new(Prover::new(&cli.node)), token));
 	if cli.no_follow {
 		return match server.await {
 			Ok(()) => ExitCode::SUCCESS,

@@ -174,3 +174,16 @@ pub struct BlockChanges {
 	/// blocks before it are made from it (the node drops it when it prunes the body).
 	pub justification: Option<Vec<u8>>,
 }
+
+/// A regulator's acknowledgement of an alert: the console's own note, not the chain's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Acknowledgement {
+	/// Who acknowledged (a name they give; the console's token is what authorises them).
+	pub by: String,
+	/// What they concluded.
+	pub note: String,
+	/// When (ms since the epoch, the server's clock).
+	#[serde(default)]
+	pub at: i64,
+}

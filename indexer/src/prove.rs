@@ -85,6 +85,26 @@ impl Prover {
 		Ok(node.clone().expect("connected"))
 	}
 
+	/// The metadata of the runtime at the node's finalized head (for [`crate::calls`]). Answered
+	/// "busy" like a proof when the proofs' slots are taken: each reads the whole metadata.
+	pub async fn metadata(&self) -> Result<subxt::Metadata, ProofError> {
+		let _slot = self
+			.slots
+			.try_acquire()
+			.map_err(|_| ProofError::Busy(format!("{MAX_CONCURRENT_PROOFS} proofs are being made; try again shortly")))?;
+		let node = self.node().await?;
+		let read = async {
+			let head = node.rpc.chain_get_finalized_head().await.map_err(|e| format!("finalized head: {e}"))?;
+			let bytes = node.rpc.state_get_metadata(Some(head)).await.map_err(|e| format!("metadata: {e}"))?.into_raw();
+			subxt::Metadata::decode_from(&bytes[..]).map_err(|e| format!("the node's metadata does not decode: {e}"))
+		};
+		let result = tokio::time::timeout(PROOF_TIMEOUT, read).await.unwrap_or_else(|_| Err(format!("no metadata within {PROOF_TIMEOUT:?}")));
+		if result.is_err() {
+			*self.node.lock().await = None;
+		}
+		result.map_err(ProofError::Node)
+	}
+
 	/// The proof of screening `seq` of `device`.
 	pub async fn bundle(&self, store: &Store, device: u64, seq: u64) -> Result<Bundle, ProofError> {
 		let _slot = self

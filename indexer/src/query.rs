@@ -46,7 +46,7 @@ impl Params {
 		}
 	}
 
-	fn int(&mut self, name: &str, min: i64, max: i64) -> Result<Option<i64>, BadRequest> {
+	pub fn int(&mut self, name: &str, min: i64, max: i64) -> Result<Option<i64>, BadRequest> {
 		self.text(name)?
 			.map(|v| {
 				v.parse::<i64>()
@@ -377,12 +377,18 @@ pub fn alerts(mut p: Params) -> Result<Sql, BadRequest> {
 	if let Some(cinema) = p.int("cinema", 0, u32::MAX as i64)? {
 		w.add("cinema = ?", [Param::Int(cinema)]);
 	}
+	match p.text("open")?.as_deref() {
+		None => {},
+		Some("true") => w.add("acknowledged_by IS NULL", []),
+		Some("false") => w.add("acknowledged_by IS NOT NULL", []),
+		Some(_) => return Err(bad("`open` must be true or false")),
+	}
 	if let Some(cursor) = p.int("cursor", 0, i64::MAX)? {
 		w.add("id < ?", [Param::Int(cursor)]);
 	}
 	let limit = p.limit(MAX_LIMIT)?;
 	p.finish()?;
-	Ok(w.select("alerts", "id DESC", limit))
+	Ok(w.select(crate::store::ALERTS, "id DESC", limit))
 }
 
 /// What a per-day series counts: every screening, a region's (code prefix), a cinema's or a

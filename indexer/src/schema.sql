@@ -210,3 +210,13 @@ CREATE TABLE IF NOT EXISTS daily_films (
 	PRIMARY KEY (day, film)
 );
 CREATE INDEX IF NOT EXISTS daily_films_by_film ON daily_films (film, day);
+
+-- Acknowledgements of alerts: the console's own notes (who looked at an alert, when, and what
+-- they concluded), not the chain's; written through `POST /alerts/{id}/acknowledge` by holders
+-- of the console's token. At most one per alert.
+CREATE TABLE IF NOT EXISTS acknowledgements (
+	alert BIGINT PRIMARY KEY,
+	acknowledged_by TEXT NOT NULL,
+	note TEXT NOT NULL,
+	acknowledged_at BIGINT NOT NULL
+);

@@ -11,7 +11,7 @@ use sqlx::{
 };
 
 use crate::anomaly::{Alert, RecordId, Rule};
-use crate::model::{BlockChanges, BlockInfo, Cinema, Device, FlagChange, Grant, HistoryEvent, Screening, Snapshot};
+use crate::model::{Acknowledgement, BlockChanges, BlockInfo, Cinema, Device, FlagChange, Grant, HistoryEvent, Screening, Snapshot};
 
 pub type Error = sqlx::Error;
 
@@ -510,6 +510,34 @@ impl Store {
 		tx.commit().await
 	}
 
+	/// Stores `ack` for alert `alert`, unless the alert does not exist or has one already.
+	pub async fn acknowledge(&self, alert: i64, ack: &Acknowledgement) -> Result<Acknowledged, Error> {
+		let mut tx = self.pool.begin().await?;
+		if self.query("SELECT id FROM alerts WHERE id = ?").bind(alert).fetch_optional(&mut *tx).await?.is_none() {
+			return Ok(Acknowledged::NoSuchAlert);
+		}
+		let inserted = self
+			.query(
+				"INSERT INTO acknowledgements (alert, acknowledged_by, note, acknowledged_at) VALUES (?, ?, ?, ?) \
+				 ON CONFLICT (alert) DO NOTHING",
+			)
+			.bind(alert)
+			.bind(ack.by.clone())
+			.bind(ack.note.clone())
+			.bind(ack.at)
+			.execute(&mut *tx)
+			.await?
+			.rows_affected();
+		let outcome = if inserted == 1 {
+			Acknowledged::Recorded
+		} else {
+			let row = self.query(&format!("SELECT * FROM {ALERTS} WHERE id = ?")).bind(alert).fetch_one(&mut *tx).await?;
+			Acknowledged::Already(acknowledgement_from_row(&row)?.ok_or_else(|| Error::RowNotFound)?)
+		};
+		tx.commit().await?;
+		Ok(outcome)
+	}
+
 	/// Rows of a query built at run time (`?` placeholders, parameters in order).
 	pub async fn fetch(&self, query: &str, params: &[Param]) -> Result<Vec<AnyRow>, Error> {
 		let mut q = self.query(query);
@@ -549,6 +577,27 @@ pub fn numbered_placeholders(query: &str) -> String {
 		}
 	}
 	out
+}
+
+/// Alerts with their acknowledgements, as every reader of alerts selects them
+/// (`SELECT * FROM {ALERTS}`; the two tables share no column name).
+pub const ALERTS: &str = "alerts LEFT JOIN acknowledgements ON acknowledgements.alert = alerts.id";
+
+/// What became of an acknowledgement.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Acknowledged {
+	Recorded,
+	/// The alert had one already (this one).
+	Already(Acknowledgement),
+	NoSuchAlert,
+}
+
+/// An alert row's acknowledgement (a row of `SELECT * FROM {ALERTS}`), if it has one.
+pub fn acknowledgement_from_row(r: &AnyRow) -> Result<Option<Acknowledgement>, Error> {
+	let Some(by) = r.try_get::<Option<String>, _>("acknowledged_by")? else {
+		return Ok(None);
+	};
+	Ok(Some(Acknowledgement { by, note: r.try_get("note")?, at: r.try_get("acknowledged_at")? }))
 }
 
 /// Reads an alert row (the columns of `SELECT * FROM alerts`) with its id.

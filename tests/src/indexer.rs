@@ -2,11 +2,8 @@
 //! blocking HTTP client for its API.
 
 use std::{
-	io::{Read, Write},
-	net::TcpStream,
 	path::{Path, PathBuf},
 	process::{Child, Command, Stdio},
-	time::Duration,
 };
 
 use serde_json::Value;
@@ -21,28 +18,7 @@ pub struct Indexer {
 	args: Vec<String>,
 }
 
-/// An HTTP answer.
-#[derive(Debug)]
-pub struct Answer {
-	pub status: u16,
-	pub headers: String,
-	pub body: String,
-}
-
-impl Answer {
-	/// The body as JSON.
-	pub fn json(&self) -> Value {
-		serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-	}
-
-	/// A header's value.
-	pub fn header(&self, name: &str) -> Option<String> {
-		self.headers.lines().find_map(|l| {
-			let (k, v) = l.split_once(':')?;
-			k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-		})
-	}
-}
+pub use crate::http::Answer;
 
 impl Indexer {
 	/// Starts an indexer following the node at `127.0.0.1:node_port` into `db`, with `extra`
@@ -98,15 +74,7 @@ impl Indexer {
 
 	/// `GET path`; `Err` while the server is not up.
 	pub fn try_get(&self, path: &str) -> Result<Answer, String> {
-		let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
-		stream.set_read_timeout(Some(Duration::from_secs(30))).map_err(|e| e.to_string())?;
-		write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").map_err(|e| e.to_string())?;
-		let mut response = String::new();
-		stream.read_to_string(&mut response).map_err(|e| e.to_string())?;
-		let (head, body) = response.split_once("\r\n\r\n").ok_or("malformed HTTP response")?;
-		let (status_line, headers) = head.split_once("\r\n").unwrap_or((head, ""));
-		let status = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or("no status")?;
-		Ok(Answer { status, headers: headers.to_string(), body: body.to_string() })
+		crate::http::request(self.port, "GET", path, &[], None)
 	}
 
 	/// `GET path`, which must answer.

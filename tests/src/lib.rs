@@ -10,17 +10,23 @@
 //! - [`cluster`] runs an archive cluster (a validator and archive members) for the archive
 //!   test and `bench-archive`.
 //! - [`flood`] sends what a hostile key sends, for the registration-flood test and `flood`.
-//! - [`projector_ok`] and [`ship_chain_spec`] run the real projector agent binary.
+//! - [`projector_ok`] and [`ship_chain_spec`] run the real projector agent binary;
+//!   [`playback`] runs the demo device's agent on a spool.
+//! - [`indexer`] runs `cinechain-indexer`; [`http`] is the blocking client for its API;
+//!   [`browser`] drives a real headless Chromium through chromedriver.
 //!
 //! The node binary is `$CINECHAIN_NODE` if set, else `cinechain-node` in the same cargo profile
 //! directory as the test executable (`scripts/test.sh` builds it first).
 
 #![forbid(unsafe_op_in_unsafe_fn)]
 
+pub mod browser;
 pub mod chain;
 pub mod cluster;
 pub mod flood;
+pub mod http;
 pub mod indexer;
+pub mod playback;
 pub mod postgres;
 pub mod records;
 pub mod standin;

@@ -13,16 +13,17 @@
 //! - `kill -9` of an indexer in the middle of its backfill, then a restart: it ends with exactly
 //!   the answers of an indexer that was never killed (no gap, no duplicate).
 
-use std::{fs, path::Path, process::Child, time::Duration};
+use std::{fs, path::Path, time::Duration};
 
 use cinechain_e2e::{
 	chain::{cinechain, connect, submit, Client},
 	cluster::chain_spec_with_slot,
 	indexer::Indexer,
+	playback::{head_seq, DemoProjector, CPL, REPORT},
 	postgres::Postgres,
 	projector, projector_ok,
-	records::now_ms,
-	ship_chain_spec, wait_for, Node, NodeConfig,
+	records::DEMO_CINEMA,
+	wait_for, Node, NodeConfig,
 };
 use cinechain_proof::{
 	bundle::Bundle,
@@ -32,54 +33,7 @@ use serde_json::{json, Value};
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::dev;
 
-const CINEMA: u32 = 11_010_501;
-const CPL: &str = "6f1c0c36-8d0e-4a57-9a6e-2c1b3f4d5e6f";
-const REPORT: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
-
-/// The agent daemon; killed when dropped.
-struct Agent(Child);
-
-impl Drop for Agent {
-	fn drop(&mut self) {
-		let _ = self.0.kill();
-		let _ = self.0.wait();
-	}
-}
-
-/// Screening event `n` as the playback system writes it: a mix of films, outcomes, optional
-/// fields.
-fn screening_event(n: u64) -> Value {
-	let ended = now_ms() - 600_000 + n * 1_000;
-	let film = match n {
-		0 => json!({ "title": "Hugo", "cpl_id": format!("urn:uuid:{CPL}"), "film_code": "001101202501" }),
-		1 => json!({ "title": "Cinema Paradiso", "film_code": "001101202502" }),
-		_ => json!({ "title": "The Last Picture Show", "cpl_id": CPL }),
-	};
-	let mut event = json!({
-		"film": film,
-		"projectionist": if n % 2 == 0 { "P-0042" } else { "P-0007" },
-		"hall": 1 + n % 3,
-		"started_at": ended - 2 * 3_600_000,
-		"ended_at": ended,
-		"outcome": if n == 1 { json!({ "aborted": 7 }) } else { json!("completed") },
-	});
-	if n == 0 {
-		event["report_hash"] = json!(REPORT);
-	}
-	event
-}
-
-fn drop_event(spool: &Path, n: u64) {
-	let tmp = spool.join(format!(".{n:03}.json"));
-	fs::write(&tmp, screening_event(n).to_string()).unwrap();
-	fs::rename(&tmp, spool.join(format!("{n:03}.json"))).unwrap();
-}
-
-async fn head_seq(client: &Client, device: u64) -> u64 {
-	let at = client.at_current_block().await.expect("finalized block");
-	let heads = at.storage().entry(cinechain::storage().screenings().heads()).unwrap();
-	heads.fetch((device,)).await.unwrap().decode().unwrap().last_seq
-}
+const CINEMA: u32 = DEMO_CINEMA;
 
 fn hex(bytes: &[u8]) -> String {
 	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
@@ -199,33 +153,11 @@ fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
 	let client = rt.block_on(connect(node.rpc.port));
 
 	// The demo device //One, at a position fix, records six screenings through its light client.
-	let data = dir.path().join("projector");
-	ship_chain_spec(&data, &spec, &[&node]);
-	projector_ok(
-		&data,
-		&["init", "--cinema", &CINEMA.to_string(), "--latitude", "39.9042", "--longitude", "116.4074", "--dev-key", "//One"],
-	);
-	let one: AccountId32 = dev::one().public_key().into();
-	let device: u64 = rt.block_on(async {
-		let at = client.at_current_block().await.unwrap();
-		let by_key = at.storage().entry(cinechain::storage().devices().device_by_key()).unwrap();
-		by_key.fetch((one.clone(),)).await.expect("//One is a demo device").decode().unwrap()
-	});
-	let spool = dir.path().join("spool");
-	fs::create_dir_all(&spool).unwrap();
-	let log = fs::File::create(dir.path().join("agent.log")).unwrap();
-	let _agent = Agent(
-		projector(&data)
-			.args(["run", "--spool"])
-			.arg(&spool)
-			.stdout(log.try_clone().unwrap())
-			.stderr(log)
-			.spawn()
-			.expect("start the agent"),
-	);
+	let projector = DemoProjector::start(&rt, &client, dir.path(), &spec, &node);
+	let (device, data) = (projector.device, projector.data.clone());
 	let screenings = 6;
 	for n in 0..screenings {
-		drop_event(&spool, n);
+		projector.drop_event(n);
 	}
 	wait_for("six screenings finalized", Duration::from_secs(300), &[&node], || {
 		rt.block_on(head_seq(&client, device)) >= screenings
@@ -353,6 +285,7 @@ fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
 	assert_eq!(sqlite.json("/flags?open=true")["items"].as_array().unwrap().len(), 0);
 	let device_row = sqlite.json(&format!("/devices/{device}"));
 	assert_eq!((device_row["status"].as_str(), device_row["region"].as_str()), (Some("Active"), Some("CN-BJ")));
+	let one: AccountId32 = dev::one().public_key().into();
 	assert_eq!(device_row["key"], hex(&one.0));
 	assert_eq!(device_row["serialNumber"], "DEMO-0001");
 	let history: Vec<String> = sqlite.json(&format!("/devices/{device}/history"))["items"]

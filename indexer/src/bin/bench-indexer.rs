@@ -29,7 +29,7 @@ use std::{
 use cinechain_indexer::{
 	api,
 	follow::{self, Follower},
-	model::{BlockChanges, BlockInfo, Cinema, Position, Screening, Snapshot},
+	model::{BlockChanges, BlockInfo, Cinema, Device, Position, Screening, Snapshot},
 	query,
 	store::{self, Cursor, Store},
 };
@@ -109,6 +109,12 @@ fn title(film: u32) -> String {
 fn projectionist(p: u32) -> String {
 	format!("0x{:064x}", p as u64 + 1)
 }
+/// A cinema's place (microdegrees): scattered over eastern China (latitude 22–42° N, longitude
+/// 102–122° E), the same for every run.
+fn place(cinema: u32) -> (i64, i64) {
+	let mut rng = Rng(0x51_7cc1_b727_220a ^ (cinema as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+	(22_000_000 + rng.below(20_000_000) as i64, 102_000_000 + rng.below(20_000_000) as i64)
+}
 fn hash_hex(n: u64, salt: u8) -> String {
 	format!("0x{:02x}{:062x}", salt, n)
 }
@@ -124,7 +130,7 @@ fn screenings_of(number: u32, first: u32, count: u32, total: u32, rng: &mut Rng)
 			let seq = (n / devices) as u64 + 1;
 			let cinema = (device as u32 - 1) / DEVICES_PER_CINEMA;
 			let film = rng.below(FILMS);
-			let started_at = START_MS + (n as i64 * YEAR_MS / total.max(1) as i64);
+			let started_at = start_of(n, total);
 			Screening {
 				device,
 				seq,
@@ -135,16 +141,16 @@ fn screenings_of(number: u32, first: u32, count: u32, total: u32, rng: &mut Rng)
 				title: title(film),
 				projectionist: projectionist(rng.below(PROJECTIONISTS)),
 				started_at,
-				ended_at: started_at + 2 * 3600 * 1000,
+				ended_at: started_at + RUNTIME_MS,
 				cinema,
 				hall: device as u32 % DEVICES_PER_CINEMA,
 				region: region(cinema),
-				latitude: Some(39_900_000 + cinema as i64 * 1000),
-				longitude: Some(116_400_000 + cinema as i64 * 1000),
+				latitude: Some(place(cinema).0),
+				longitude: Some(place(cinema).1),
 				outcome: "completed".into(),
 				abort_reason: None,
 				report_hash: None,
-				recorded_at: started_at + 3 * 3600 * 1000,
+				recorded_at: started_at + RUNTIME_MS + 60_000,
 				position: Position {
 					block_number: number,
 					block_hash: hash_hex(number as u64, 0),
@@ -156,6 +162,14 @@ fn screenings_of(number: u32, first: u32, count: u32, total: u32, rng: &mut Rng)
 		})
 		.collect()
 }
+
+/// When the `n`-th of `total` screenings starts: spread evenly over the year.
+fn start_of(n: u32, total: u32) -> i64 {
+	START_MS + (n as i64 * YEAR_MS / total.max(1) as i64)
+}
+/// Every synthetic screening lasts two hours, and its block follows its end by ten minutes.
+const RUNTIME_MS: i64 = 2 * 3600 * 1000;
+const UPLOAD_DELAY_MS: i64 = 10 * 60 * 1000;
 
 /// Percentile `p` (0–100) of sorted `samples`.
 fn percentile(samples: &[Duration], p: f64) -> Duration {
@@ -170,18 +184,34 @@ fn ms(d: Duration) -> String {
 async fn fill(store: &Store, total: u32, per_block: u32) -> Result<(), store::Error> {
 	let genesis = hash_hex(0, 0);
 	let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-	let cinemas: Vec<Snapshot> = (0..CINEMAS)
-		.map(|c| {
-			Snapshot::Cinema(Cinema {
-				cinema: c,
-				region: region(c),
-				name: format!("Cinema {c}"),
-				latitude: Some(39_900_000 + c as i64 * 1000),
-				longitude: Some(116_400_000 + c as i64 * 1000),
-				updated_block: 1,
-			})
+	let cinemas = (0..CINEMAS).map(|c| {
+		Snapshot::Cinema(Cinema {
+			cinema: c,
+			region: region(c),
+			name: format!("Cinema {c}"),
+			latitude: Some(place(c).0),
+			longitude: Some(place(c).1),
+			updated_block: 1,
 		})
-		.collect();
+	});
+	let devices = (1..=CINEMAS * DEVICES_PER_CINEMA).map(|d| {
+		let cinema = (d - 1) / DEVICES_PER_CINEMA;
+		Snapshot::Device(Device {
+			device: d as u64,
+			key: hash_hex(d as u64, 3),
+			cinema,
+			region: region(cinema),
+			status: "Active".into(),
+			status_since: 1,
+			manufacturer: "Bench".into(),
+			model: "P1".into(),
+			serial_number: format!("SN{d:06}"),
+			firmware_version: "1.0".into(),
+			production_date: 0,
+			updated_block: 1,
+		})
+	});
+	let registry: Vec<Snapshot> = cinemas.chain(devices).collect();
 	let blocks = total.div_ceil(per_block);
 	let started = Instant::now();
 	let mut cursor: Option<Cursor> = None;
@@ -194,13 +224,13 @@ async fn fill(store: &Store, total: u32, per_block: u32) -> Result<(), store::Er
 			hash: hash_hex(number as u64, 0),
 			parent_hash: hash_hex(number as u64 - 1, 0),
 			spec_version: 1,
-			timestamp: START_MS + number as i64 * 3000,
+			timestamp: start_of(first + count - 1, total) + RUNTIME_MS + UPLOAD_DELAY_MS,
 			extrinsics: count + 1,
 			from_archive: false,
 		};
 		let changes = BlockChanges {
 			screenings: screenings_of(number, first, count, total, &mut rng),
-			snapshots: if number == 1 { cinemas.clone() } else { Vec::new() },
+			snapshots: if number == 1 { registry.clone() } else { Vec::new() },
 			..Default::default()
 		};
 		batch.push((block, changes));
