@@ -160,7 +160,8 @@ async function overview() {
   return [
     ...page,
     section(t("per_day"), chart({ id: "chart-per-day", "data-days": o.days.length }, {
-      legend: {}, xAxis: { type: "category", data: dates }, yAxis: { type: "value" }, series,
+      legend: { top: 0 }, grid: { left: 60, right: 20, top: 40, bottom: 30 },
+      xAxis: { type: "category", data: dates }, yAxis: { type: "value" }, series,
     }), note),
     el("div", { class: "two" },
       section(t("top_films"), chart({ id: "chart-films", "data-items": o.topFilms.length }, bars(o.topFilms, (f) => f.film))),

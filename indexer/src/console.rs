@@ -224,8 +224,8 @@ pub fn checked_acknowledgement(by: &str, note: &str, at: i64) -> Result<Acknowle
 	if note.chars().count() > MAX_ACK_NOTE {
 		return Err(format!("`note` must be at most {MAX_ACK_NOTE} characters"));
 	}
-	if by.chars().chain(note.chars()).any(|c| c.is_control() && c != '\n') {
-		return Err("`by` and `note` must not hold control characters".into());
+	if by.chars().any(char::is_control) || note.chars().any(|c| c.is_control() && c != '\n') {
+		return Err("`by` must not hold control characters, nor `note` any but line breaks".into());
 	}
 	Ok(Acknowledgement { by: by.to_string(), note: note.to_string(), at })
 }
@@ -301,6 +301,8 @@ mod tests {
 		assert!(checked_acknowledgement("Li", &"笔".repeat(MAX_ACK_NOTE), 5).is_ok());
 		assert!(checked_acknowledgement("Li", &"笔".repeat(MAX_ACK_NOTE + 1), 5).is_err());
 		assert!(checked_acknowledgement("Li\u{1b}[2J", "", 5).is_err());
+		assert!(checked_acknowledgement("Li\nWei", "", 5).is_err());
+		assert!(checked_acknowledgement("Li", "first line\nsecond line", 5).is_ok());
 		assert!(read_token("short\n").is_err());
 		assert_eq!(read_token("0123456789abcdef\nignored").unwrap(), "0123456789abcdef");
 	}

@@ -176,7 +176,7 @@ pub struct BlockChanges {
 }
 
 /// A regulator's acknowledgement of an alert: the console's own note, not the chain's.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Acknowledgement {
 	/// Who acknowledged (a name they give; the console's token is what authorises them).
@@ -184,6 +184,5 @@ pub struct Acknowledgement {
 	/// What they concluded.
 	pub note: String,
 	/// When (ms since the epoch, the server's clock).
-	#[serde(default)]
 	pub at: i64,
 }

@@ -104,9 +104,11 @@ pub fn ship_chain_spec(data: &Path, chain: &str, bootnodes: &[&Node]) {
 
 /// A binary of this workspace built in the same cargo profile directory as the test executable.
 pub fn profile_binary(name: &str) -> PathBuf {
-	// target/<profile>/deps/<test>-<hash>  ->  target/<profile>/<name>
-	let exe = std::env::current_exe().expect("the test knows its own path");
-	let profile_dir = exe.parent().and_then(Path::parent).expect("tests run from target/<profile>/deps");
+	// target/<profile>/deps/<test>-<hash> (a test) or target/<profile>/<bin> (a benchmark)
+	//   ->  target/<profile>/<name>
+	let exe = std::env::current_exe().expect("the program knows its own path");
+	let dir = exe.parent().expect("a program in a directory");
+	let profile_dir = if dir.ends_with("deps") { dir.parent().expect("target/<profile>") } else { dir };
 	profile_dir.join(name)
 }
 

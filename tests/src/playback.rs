@@ -13,15 +13,30 @@ use subxt_signer::sr25519::dev;
 
 use crate::{
 	chain::{cinechain, Client},
+	cluster::chain_spec_with_slot,
 	projector, projector_ok,
 	records::{now_ms, DEMO_CINEMA},
-	ship_chain_spec, Node,
+	ship_chain_spec, wait_for, Node, NodeConfig,
 };
 
 /// The CPL id most demo events carry.
 pub const CPL: &str = "6f1c0c36-8d0e-4a57-9a6e-2c1b3f4d5e6f";
 /// The report hash of event 0.
 pub const REPORT: &str = "0x1111111111111111111111111111111111111111111111111111111111111111";
+
+/// A chain for an indexer to follow, under `dir`: one validator (Alice) on one-second slots,
+/// keeping the state of every finalized block (the indexer reads events and registry entries at
+/// each block), with block 1 finalized. Returns the node and its chain spec's path.
+pub fn chain_to_index(dir: &Path) -> (Node, String) {
+	let spec = chain_spec_with_slot(&dir.join("spec"), 1_000);
+	let spec = spec.to_str().expect("utf-8 path").to_string();
+	let node = Node::start(
+		NodeConfig::new("alice", &spec, 0).args(["--alice", "--validator", "--state-pruning", "archive-canonical"]),
+		&dir.join("node"),
+	);
+	wait_for("block 1 finalized", std::time::Duration::from_secs(120), &[&node], || node.finalized_number() >= 1);
+	(node, spec)
+}
 
 /// The device //One with its agent daemon running (killed when dropped).
 pub struct DemoProjector {

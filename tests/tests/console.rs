@@ -19,11 +19,10 @@ use std::{fs, path::PathBuf, time::Duration};
 use cinechain_e2e::{
 	browser::Browser,
 	chain::connect,
-	cluster::chain_spec_with_slot,
 	http,
 	indexer::Indexer,
-	playback::{head_seq, DemoProjector},
-	profile_binary, wait_for, Node, NodeConfig,
+	playback::{chain_to_index, head_seq, DemoProjector},
+	profile_binary, wait_for,
 };
 use serde_json::json;
 
@@ -56,13 +55,7 @@ fn printed(n: i64) -> String {
 fn the_console_shows_the_index_and_its_alerts_in_a_real_browser() {
 	let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
 	let dir = tempfile::tempdir().expect("temp dir");
-	let spec = chain_spec_with_slot(&dir.path().join("spec"), 1_000);
-	let spec = spec.to_str().expect("utf-8 path").to_string();
-	let node = Node::start(
-		NodeConfig::new("alice", &spec, 0).args(["--alice", "--validator", "--state-pruning", "archive-canonical"]),
-		&dir.path().join("node"),
-	);
-	wait_for("block 1 finalized", Duration::from_secs(120), &[&node], || node.finalized_number() >= 1);
+	let (node, spec) = chain_to_index(dir.path());
 	let client = rt.block_on(connect(node.rpc.port));
 
 	// Four screenings, each overlapping the one before: three device_overlap alerts.

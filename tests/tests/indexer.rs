@@ -17,13 +17,12 @@ use std::{fs, path::Path, time::Duration};
 
 use cinechain_e2e::{
 	chain::{cinechain, connect, submit, Client},
-	cluster::chain_spec_with_slot,
 	indexer::Indexer,
-	playback::{head_seq, DemoProjector, CPL, REPORT},
+	playback::{chain_to_index, head_seq, DemoProjector, CPL, REPORT},
 	postgres::Postgres,
 	projector, projector_ok,
 	records::DEMO_CINEMA,
-	wait_for, Node, NodeConfig,
+	wait_for, Node,
 };
 use cinechain_proof::{
 	bundle::Bundle,
@@ -141,15 +140,7 @@ fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
 	let dir = tempfile::tempdir().expect("temp dir");
 	let postgres = Postgres::start(&dir.path().join("pg"));
 
-	// One validator on one-second slots, keeping the state of every finalized block (the
-	// indexer reads events and registry entries at each block).
-	let spec = chain_spec_with_slot(&dir.path().join("spec"), 1_000);
-	let spec = spec.to_str().expect("utf-8 path").to_string();
-	let node = Node::start(
-		NodeConfig::new("alice", &spec, 0).args(["--alice", "--validator", "--state-pruning", "archive-canonical"]),
-		&dir.path().join("node"),
-	);
-	wait_for("block 1 finalized", Duration::from_secs(120), &[&node], || node.finalized_number() >= 1);
+	let (node, spec) = chain_to_index(dir.path());
 	let client = rt.block_on(connect(node.rpc.port));
 
 	// The demo device //One, at a position fix, records six screenings through its light client.

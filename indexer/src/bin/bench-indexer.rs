@@ -70,7 +70,8 @@ const CINEMAS: u32 = 200;
 const DEVICES_PER_CINEMA: u32 = 10;
 const REGIONS: u32 = 31;
 const FILMS: u32 = 300;
-const PROJECTIONISTS: u32 = 1_000;
+const PROJECTIONISTS_PER_CINEMA: u32 = 5;
+const PROJECTIONISTS: u32 = CINEMAS * PROJECTIONISTS_PER_CINEMA;
 const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 const START_MS: i64 = 1_767_225_600_000; // 2026-01-01
 const WORDS: &[&str] = &[
@@ -139,7 +140,8 @@ fn screenings_of(number: u32, first: u32, count: u32, total: u32, rng: &mut Rng)
 				cpl_id: Some(cpl_id(film)),
 				film_code: Some(film_code(film)),
 				title: title(film),
-				projectionist: projectionist(rng.below(PROJECTIONISTS)),
+				// Each cinema has its own projectionists (one in two cinemas at once is an anomaly).
+				projectionist: projectionist(cinema * PROJECTIONISTS_PER_CINEMA + rng.below(PROJECTIONISTS_PER_CINEMA)),
 				started_at,
 				ended_at: started_at + RUNTIME_MS,
 				cinema,
