@@ -127,7 +127,7 @@ async function overview() {
     el("div", { class: "cards" },
       card(t("screenings_today"), o.screeningsToday.toLocaleString(), "screenings-today"),
       card(t("devices_active"), (o.devices.Active || 0).toLocaleString(), "devices-active"),
-      card(t("devices_silent"), o.silentDevices.toLocaleString(), "devices-silent"),
+      card(t("devices_silent", { hours: Math.round(o.silentAfterMs / 3600000) }), o.silentDevices.toLocaleString(), "devices-silent"),
       el("a", { href: "#/alerts?open=true", class: "card-link" }, card(t("open_alerts"), open.toLocaleString(), "open-alerts"))),
     el("p", { class: "muted" }, t("indexed_block") + " #" + (o.indexedBlock ?? "—") + " · " + time(o.indexedTime)),
   ];
@@ -137,11 +137,12 @@ async function overview() {
   const series = [{ name: t("actual"), type: "bar", data: o.days.map((d) => d.screenings) }];
   let note = el("p", { class: "muted", "data-forecast": "none" }, t("forecast_unavailable"));
   if (forecast) {
-    const offset = dates.length;
-    for (const f of forecast.forecast) dates.push(f.date);
-    const pad = Array(offset).fill(null);
-    series.push({ name: t("forecast"), type: "line", data: pad.concat(forecast.forecast.map((f) => Math.round(f.screenings * 10) / 10)) });
-    series.push({ name: t("baseline"), type: "line", lineStyle: { type: "dashed" }, data: pad.concat(forecast.forecast.map((f) => f.baseline)) });
+    // The forecast starts the day after the last complete one, which is usually today (still
+    // counting): each value goes on its own date.
+    for (const f of forecast.forecast) if (!dates.includes(f.date)) dates.push(f.date);
+    const on = (value) => dates.map((d) => { const f = forecast.forecast.find((x) => x.date === d); return f ? value(f) : null; });
+    series.push({ name: t("forecast"), type: "line", data: on((f) => Math.round(f.screenings * 10) / 10) });
+    series.push({ name: t("baseline"), type: "line", lineStyle: { type: "dashed" }, data: on((f) => f.baseline) });
     note = el("p", { class: "muted", "data-forecast": "shown" }, t("forecast_error", {
       error: forecast.error === null ? "—" : forecast.error.toFixed(1),
       baseline: forecast.baselineError === null ? "—" : forecast.baselineError.toFixed(1),
@@ -168,7 +169,8 @@ async function overview() {
       section(t("top_cinemas"), chart({ id: "chart-cinemas", "data-items": o.topCinemas.length },
         bars(o.topCinemas, (c) => (c.name || "") + " #" + c.cinema)))),
     section(t("cinema_map"), chart({ id: "chart-map", "data-items": placed.length }, {
-      tooltip: { trigger: "item", formatter: (p) => p.data[3] + ": " + p.data[2] },
+      // ECharts puts a formatter's string into the page as HTML: the name is escaped.
+      tooltip: { trigger: "item", formatter: (p) => echarts.format.encodeHTML(p.data[3]) + ": " + p.data[2] },
       xAxis: { type: "value", name: t("longitude"), scale: true }, yAxis: { type: "value", name: t("latitude"), scale: true },
       series: [{ type: "scatter", data: placed, symbolSize: (p) => 6 + 24 * Math.sqrt(p[2] / most) }],
     })),
@@ -263,13 +265,20 @@ async function preparedCall(call, args) {
   return el("div", { class: "prepare" }, el("label", {}, t("reason_code") + " ", reason), " ", button, out);
 }
 
+// Days of a device's records its page shows (the latest ones, up to the last indexed block).
+const DEVICE_DAYS = 7;
+
 async function deviceView(device) {
+  const status = await api("/status");
+  const last = status.indexedBlock === null ? Date.now() : (await api("/blocks/" + status.indexedBlock)).timestamp;
+  const from = last - DEVICE_DAYS * 86400000;
   const [d, history, records, alerts] = await Promise.all([
     api("/devices/" + device),
     api("/devices/" + device + "/history?limit=100"),
-    api("/screenings?device=" + device + "&limit=200"),
+    api("/screenings?device=" + device + "&from=" + from + "&limit=1000"),
     api("/alerts?device=" + device + "&limit=50"),
   ]);
+  const recent = records.items.slice(-20).reverse();
   const points = records.items.map((s) => [s.startedAt, Math.round((s.endedAt - s.startedAt) / 600) / 100, s.seq]);
   return [
     el("h2", {}, t("device_title", { device })),
@@ -279,12 +288,12 @@ async function deviceView(device) {
     ]),
     section(t("suspend_this"), await preparedCall("suspend_device", { device })),
     section(t("records_timeline"), chart({ id: "chart-timeline", "data-items": points.length }, {
-      tooltip: { trigger: "item", formatter: (p) => "#" + p.data[2] + " " + time(p.data[0]) + " · " + p.data[1] + " min" },
+      tooltip: { trigger: "item", formatter: (p) => echarts.format.encodeHTML("#" + p.data[2] + " " + time(p.data[0]) + " · " + p.data[1] + " min") },
       xAxis: { type: "time" }, yAxis: { type: "value" },
       series: [{ type: "scatter", data: points, symbolSize: 8 }],
     })),
     section(t("recent_records"), table([t("record"), t("title_field"), t("hall"), t("started"), t("length"), t("outcome")],
-      records.items.slice(0, 20).map((s) => [recordLink(s.device, s.seq), s.title, String(s.hall), time(s.startedAt),
+      recent.map((s) => [recordLink(s.device, s.seq), s.title, String(s.hall), time(s.startedAt),
         duration(s.endedAt - s.startedAt), s.outcome]), { "data-table": "records" })),
     section(t("alerts_of"), alertTable(alerts.items)),
     section(t("lifecycle"), table([t("block"), t("event"), ""], history.items.map((e) =>
@@ -310,14 +319,26 @@ function proofSummary(bundle, screening) {
     el("p", { class: "muted" }, t("proof_verify_hint")));
 }
 
+// A proof, asked again a few times while the server is busy making others (503).
+async function fetchProof(device, seq) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api("/proof/" + device + "/" + seq);
+    } catch (e) {
+      if (!(e instanceof ApiFailure && e.status === 503 && /busy|being made/.test(e.message)) || attempt === 5) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
+}
+
 async function recordView(device, seq) {
   const detail = await api("/screenings/" + device + "/" + seq);
   const s = detail.screening;
   const proof = el("div", {}, t("proof_fetch"));
-  const proofLoaded = api("/proof/" + device + "/" + seq)
+  const proofLoaded = fetchProof(device, seq)
     .then((bundle) => proof.replaceChildren(proofSummary(bundle, s)))
     .catch((e) => proof.replaceChildren(el("p", { "data-proof": "unavailable" }, t("proof_unavailable", { reason: e.message }))));
-  const place = s.latitude !== null ? degrees(s.latitude).toFixed(5) + ", " + degrees(s.longitude).toFixed(5) : null;
+  const place = s.latitude !== null && s.longitude !== null ? degrees(s.latitude).toFixed(5) + ", " + degrees(s.longitude).toFixed(5) : null;
   const view = [
     el("h2", {}, t("record_title", { device, seq })),
     fields([
@@ -338,7 +359,8 @@ async function recordView(device, seq) {
     section(t("proof"), proof),
     section(t("alerts_of"), detail.alerts.length ? alertTable(detail.alerts) : el("p", {}, t("none"))),
     section(t("flags"), detail.flags.length
-      ? table([t("block"), t("reason_code"), ""], detail.flags.map((f) => [String(f.flagBlock ?? ""), String(f.code), JSON.stringify(f)]))
+      ? table([t("block"), t("reason_code"), t("supervisor"), t("resolution")], detail.flags.map((f) =>
+        [String(f.flaggedAt.blockNumber), String(f.reason), f.supervisor, f.resolution === null ? t("open") : String(f.resolution)]))
       : el("p", {}, t("none"))),
     section(t("flag_this"), await preparedCall("flag_screening", { device, seq })),
   ];

@@ -15,6 +15,15 @@ pub const PREPARED: [(&str, &str, &[&str]); 2] = [
 	("suspend_device", "Devices", &["device", "reason"]),
 ];
 
+fn prepared(call: &str) -> Result<&'static (&'static str, &'static str, &'static [&'static str]), String> {
+	PREPARED.iter().find(|(name, ..)| *name == call).ok_or_else(|| format!("`{call}` is not a call the console prepares"))
+}
+
+/// The argument names of `call`, if it is one the console prepares.
+pub fn arguments(call: &str) -> Result<&'static [&'static str], String> {
+	prepared(call).map(|(_, _, names)| *names)
+}
+
 /// A call ready to be signed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -31,8 +40,7 @@ pub struct Prepared {
 /// against `metadata`. Says why when the call is not one the console prepares, an argument is
 /// missing, unknown or out of its type's range, or the runtime no longer has the call.
 pub fn prepare(metadata: &Metadata, call: &str, args: &[(String, u64)]) -> Result<Prepared, String> {
-	let (_, pallet_name, names) =
-		PREPARED.iter().find(|(name, ..)| *name == call).ok_or_else(|| format!("`{call}` is not a call the console prepares"))?;
+	let (_, pallet_name, names) = prepared(call)?;
 	if let Some((extra, _)) = args.iter().find(|(name, _)| !names.contains(&name.as_str())) {
 		return Err(format!("`{call}` has no argument `{extra}`"));
 	}

@@ -38,9 +38,10 @@ const ASSETS: [(&str, &str, &[u8]); 5] = [
 ];
 
 /// The page runs only its own scripts and talks only to this server: no inline script, nothing
-/// from elsewhere (an indexed title shown on a page can then not run as code).
-const CONTENT_SECURITY_POLICY: &str =
-	"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+/// from elsewhere (an indexed title shown on a page can then not run as code). Style attributes
+/// are allowed: ECharts sets them on its SVG text and tooltips (no style sheet is).
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; \
+	 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 /// Days the overview's charts and rankings cover.
 pub const OVERVIEW_DAYS: i64 = 30;
@@ -111,7 +112,7 @@ async fn overview(State(store): State<Store>) -> ApiResult<Json<serde_json::Valu
 			.await?,
 	)?;
 	let mut open_alerts = serde_json::Map::new();
-	let open_sql = format!("SELECT rule, COUNT(*) AS n FROM {} WHERE acknowledged_by IS NULL GROUP BY rule", store::ALERTS);
+	let open_sql = format!("SELECT rule, COUNT(*) AS n FROM {} WHERE {} GROUP BY rule", store::ALERTS, store::OPEN_ALERT);
 	for row in store.fetch(&open_sql, &[]).await? {
 		open_alerts.insert(row.try_get::<String, _>("rule")?, json!(row.try_get::<i64, _>("n")?));
 	}
@@ -124,7 +125,7 @@ async fn overview(State(store): State<Store>) -> ApiResult<Json<serde_json::Valu
 			let days: Vec<_> = series.iter().enumerate().map(|(i, n)| crate::api::day_json(from + i as i64, *n)).collect();
 			let films = store
 				.fetch(
-					"SELECT film, SUM(screenings) AS n FROM daily_films WHERE day >= ? GROUP BY film ORDER BY n DESC, film LIMIT ?",
+					"SELECT film, CAST(SUM(screenings) AS BIGINT) AS n FROM daily_films WHERE day >= ? GROUP BY film ORDER BY n DESC, film LIMIT ?",
 					&[Param::Int(from), Param::Int(TOP)],
 				)
 				.await?
@@ -144,7 +145,7 @@ async fn overview(State(store): State<Store>) -> ApiResult<Json<serde_json::Valu
 			let cinemas = store
 				.fetch(
 					"SELECT t.cinema, c.name, c.region, c.latitude, c.longitude, t.n FROM \
-					 (SELECT cinema, SUM(screenings) AS n FROM daily_cinemas WHERE day >= ? GROUP BY cinema) t \
+					 (SELECT cinema, CAST(SUM(screenings) AS BIGINT) AS n FROM daily_cinemas WHERE day >= ? GROUP BY cinema) t \
 					 LEFT JOIN cinemas c ON c.cinema = t.cinema ORDER BY t.n DESC, t.cinema LIMIT ?",
 					&[Param::Int(from), Param::Int(TOP)],
 				)
@@ -155,7 +156,7 @@ async fn overview(State(store): State<Store>) -> ApiResult<Json<serde_json::Valu
 			let placed = store
 				.fetch(
 					"SELECT c.cinema, c.name, c.region, c.latitude, c.longitude, COALESCE(t.n, 0) AS n FROM cinemas c LEFT JOIN \
-					 (SELECT cinema, SUM(screenings) AS n FROM daily_cinemas WHERE day >= ? GROUP BY cinema) t ON t.cinema = c.cinema \
+					 (SELECT cinema, CAST(SUM(screenings) AS BIGINT) AS n FROM daily_cinemas WHERE day >= ? GROUP BY cinema) t ON t.cinema = c.cinema \
 					 WHERE c.latitude IS NOT NULL AND c.longitude IS NOT NULL ORDER BY c.cinema LIMIT ?",
 					&[Param::Int(from), Param::Int(MAX_PLACED_CINEMAS)],
 				)
@@ -191,9 +192,10 @@ async fn prepared_call(
 	Path(call): Path<String>,
 	Query(q): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<crate::calls::Prepared>> {
+	// The call is checked before the node is asked for anything.
+	let names = crate::calls::arguments(&call).map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
 	let mut params = Params::new(q);
 	let mut args = Vec::new();
-	let names = crate::calls::PREPARED.iter().find(|(name, ..)| *name == call).map(|(_, _, names)| *names).unwrap_or(&[]);
 	for name in names {
 		if let Some(value) = params.int(name, 0, i64::MAX)? {
 			args.push((name.to_string(), value as u64));
@@ -224,10 +226,16 @@ pub fn checked_acknowledgement(by: &str, note: &str, at: i64) -> Result<Acknowle
 	if note.chars().count() > MAX_ACK_NOTE {
 		return Err(format!("`note` must be at most {MAX_ACK_NOTE} characters"));
 	}
-	if by.chars().any(char::is_control) || note.chars().any(|c| c.is_control() && c != '\n') {
-		return Err("`by` must not hold control characters, nor `note` any but line breaks".into());
+	if by.chars().any(|c| c.is_control() || invisible(c)) || note.chars().any(|c| (c.is_control() && c != '\n') || invisible(c)) {
+		return Err("`by` must not hold control or invisible characters, nor `note` any but line breaks".into());
 	}
 	Ok(Acknowledgement { by: by.to_string(), note: note.to_string(), at })
+}
+
+/// Characters that change how text around them reads without showing (zero-width characters,
+/// direction overrides, the byte-order mark): a name holding them could pass for another.
+fn invisible(c: char) -> bool {
+	matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}')
 }
 
 #[derive(serde::Deserialize)]
@@ -302,6 +310,7 @@ mod tests {
 		assert!(checked_acknowledgement("Li", &"笔".repeat(MAX_ACK_NOTE + 1), 5).is_err());
 		assert!(checked_acknowledgement("Li\u{1b}[2J", "", 5).is_err());
 		assert!(checked_acknowledgement("Li\nWei", "", 5).is_err());
+		assert!(checked_acknowledgement("Li\u{202e}ieW", "", 5).is_err(), "a direction override");
 		assert!(checked_acknowledgement("Li", "first line\nsecond line", 5).is_ok());
 		assert!(read_token("short\n").is_err());
 		assert_eq!(read_token("0123456789abcdef\nignored").unwrap(), "0123456789abcdef");

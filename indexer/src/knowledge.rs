@@ -18,7 +18,7 @@ use std::{
 use crate::{
 	anomaly::{self, Alert, Context, DeviceActivity, Thresholds},
 	model::{Cinema, Screening},
-	days,
+	days::{self, DAY_MS},
 	store::{self, DailyCounts, Error, Judged, Param, Store},
 };
 use sqlx::Row;
@@ -443,18 +443,33 @@ impl Knowledge {
 				&[],
 			)
 			.await?;
-		let devices = rows
-			.iter()
-			.map(|r| {
-				let device = r.try_get::<i64, _>("device")? as u64;
-				Ok(DeviceActivity {
-					device,
-					cinema: r.try_get::<i64, _>("cinema")? as u32,
-					last_screening: last_starts.get(&device).copied(),
-					active_since: r.try_get("since")?,
-				})
-			})
-			.collect::<Result<Vec<_>, Error>>()?;
+		let since = end - self.limits.silent_days as i64 * DAY_MS;
+		let mut devices = Vec::with_capacity(rows.len());
+		for r in rows {
+			let device = r.try_get::<i64, _>("device")? as u64;
+			let mut last_screening = last_starts.get(&device).copied();
+			// The carried-forward starts miss screenings uploaded after their day was read: a
+			// device that looks silent is looked up in the index (few are).
+			if last_screening.is_none_or(|last| last < since) {
+				last_screening = self
+					.store
+					.fetch(
+						"SELECT MAX(started_at) AS last FROM screenings WHERE device = ? AND started_at < ?",
+						&[Param::Int(device as i64), Param::Int(end)],
+					)
+					.await?
+					.first()
+					.map(|r| r.try_get::<Option<i64>, _>("last"))
+					.transpose()?
+					.flatten();
+			}
+			devices.push(DeviceActivity {
+				device,
+				cinema: r.try_get::<i64, _>("cinema")? as u32,
+				last_screening,
+				active_since: r.try_get("since")?,
+			});
+		}
 		alerts.extend(anomaly::silent_devices(&devices, end, &self.limits));
 		Ok(alerts)
 	}

@@ -379,8 +379,8 @@ pub fn alerts(mut p: Params) -> Result<Sql, BadRequest> {
 	}
 	match p.text("open")?.as_deref() {
 		None => {},
-		Some("true") => w.add("acknowledged_by IS NULL", []),
-		Some("false") => w.add("acknowledged_by IS NOT NULL", []),
+		Some("true") => w.add(crate::store::OPEN_ALERT, []),
+		Some("false") => w.add(&format!("NOT ({})", crate::store::OPEN_ALERT), []),
 		Some(_) => return Err(bad("`open` must be true or false")),
 	}
 	if let Some(cursor) = p.int("cursor", 0, i64::MAX)? {

@@ -510,32 +510,31 @@ impl Store {
 		tx.commit().await
 	}
 
-	/// Stores `ack` for alert `alert`, unless the alert does not exist or has one already.
+	/// Stores `ack` for alert `alert`, unless the alert does not exist or has one already. Writes
+	/// first, in one statement (a read before the write could meet the knowledge pass's commit in
+	/// between and fail under SQLite's snapshot rules), then reads what is there if nothing was
+	/// written.
 	pub async fn acknowledge(&self, alert: i64, ack: &Acknowledgement) -> Result<Acknowledged, Error> {
-		let mut tx = self.pool.begin().await?;
-		if self.query("SELECT id FROM alerts WHERE id = ?").bind(alert).fetch_optional(&mut *tx).await?.is_none() {
-			return Ok(Acknowledged::NoSuchAlert);
-		}
 		let inserted = self
 			.query(
-				"INSERT INTO acknowledgements (alert, acknowledged_by, note, acknowledged_at) VALUES (?, ?, ?, ?) \
-				 ON CONFLICT (alert) DO NOTHING",
+				"INSERT INTO acknowledgements (alert, acknowledged_by, note, acknowledged_at) \
+				 SELECT id, ?, ?, ? FROM alerts WHERE id = ? ON CONFLICT (alert) DO NOTHING",
 			)
-			.bind(alert)
 			.bind(ack.by.clone())
 			.bind(ack.note.clone())
 			.bind(ack.at)
-			.execute(&mut *tx)
+			.bind(alert)
+			.execute(&self.pool)
 			.await?
 			.rows_affected();
-		let outcome = if inserted == 1 {
-			Acknowledged::Recorded
-		} else {
-			let row = self.query(&format!("SELECT * FROM {ALERTS} WHERE id = ?")).bind(alert).fetch_one(&mut *tx).await?;
-			Acknowledged::Already(acknowledgement_from_row(&row)?.ok_or_else(|| Error::RowNotFound)?)
-		};
-		tx.commit().await?;
-		Ok(outcome)
+		if inserted == 1 {
+			return Ok(Acknowledged::Recorded);
+		}
+		let row = self.query(&format!("SELECT * FROM {ALERTS} WHERE id = ?")).bind(alert).fetch_optional(&self.pool).await?;
+		Ok(match row {
+			None => Acknowledged::NoSuchAlert,
+			Some(row) => Acknowledged::Already(acknowledgement_from_row(&row)?.ok_or(Error::RowNotFound)?),
+		})
 	}
 
 	/// Rows of a query built at run time (`?` placeholders, parameters in order).
@@ -582,6 +581,8 @@ pub fn numbered_placeholders(query: &str) -> String {
 /// Alerts with their acknowledgements, as every reader of alerts selects them
 /// (`SELECT * FROM {ALERTS}`; the two tables share no column name).
 pub const ALERTS: &str = "alerts LEFT JOIN acknowledgements ON acknowledgements.alert = alerts.id";
+/// The condition on [`ALERTS`] of an alert nobody acknowledged.
+pub const OPEN_ALERT: &str = "acknowledged_by IS NULL";
 
 /// What became of an acknowledgement.
 #[derive(Debug, PartialEq, Eq)]

@@ -40,6 +40,7 @@ pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], bo
 	let body = body.map(|b| b.to_string()).unwrap_or_default();
 	let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
 	for (name, value) in headers {
+		assert!(!format!("{name}{value}").contains(['\r', '\n']), "a header holds a line break");
 		head.push_str(&format!("{name}: {value}\r\n"));
 	}
 	if method != "GET" {
@@ -91,23 +92,25 @@ pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], bo
 			stream.read_to_end(&mut body).map_err(|e| e.to_string())?;
 		},
 	}
-	answer.body = String::from_utf8(body).map_err(|e| format!("the answer is not UTF-8: {e}"))?;
 	if chunked {
-		answer.body = unchunk(&answer.body)?;
+		body = unchunk(&body)?;
 	}
+	answer.body = String::from_utf8(body).map_err(|e| format!("the answer is not UTF-8: {e}"))?;
 	Ok(answer)
 }
 
-/// A chunked body's content.
-fn unchunk(mut text: &str) -> Result<String, String> {
-	let mut out = String::new();
+/// A chunked body's content (chunks may split a character: this works on bytes).
+fn unchunk(mut raw: &[u8]) -> Result<Vec<u8>, String> {
+	let mut out = Vec::new();
 	loop {
-		let (size, rest) = text.split_once("\r\n").ok_or("a chunk without its size line")?;
-		let size = usize::from_str_radix(size.split(';').next().unwrap_or_default().trim(), 16).map_err(|e| format!("chunk size: {e}"))?;
+		let line_end = raw.windows(2).position(|w| w == b"\r\n").ok_or("a chunk without its size line")?;
+		let size_line = std::str::from_utf8(&raw[..line_end]).map_err(|_| "a chunk size that is not text")?;
+		let size = usize::from_str_radix(size_line.split(';').next().unwrap_or_default().trim(), 16).map_err(|e| format!("chunk size: {e}"))?;
 		if size == 0 {
 			return Ok(out);
 		}
-		out.push_str(rest.get(..size).ok_or("a chunk shorter than its size")?);
-		text = rest.get(size + 2..).ok_or("a chunk without its end")?;
+		let rest = &raw[line_end + 2..];
+		out.extend_from_slice(rest.get(..size).ok_or("a chunk shorter than its size")?);
+		raw = rest.get(size + 2..).ok_or("a chunk without its end")?;
 	}
 }
