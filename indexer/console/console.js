@@ -112,6 +112,17 @@ function chart(attrs, option) {
   return box;
 }
 
+// "More": the next page of `path?query` after `cursor`, its rows (made by `rows`) added to
+// `list`'s body; none on the last page.
+function moreButton(path, query, cursor, list, rows) {
+  if (!cursor) return null;
+  return el("button", { class: "more", onclick: async (e) => {
+    const next = await api(path + "?" + new URLSearchParams([...query, ["cursor", cursor]]));
+    list.querySelector("tbody").append(...rows(next.items));
+    e.target.replaceWith(moreButton(path, query, next.nextCursor, list, rows) || "");
+  } }, t("more"));
+}
+
 function section(title, ...children) {
   return el("section", {}, el("h2", {}, title), ...children);
 }
@@ -241,12 +252,7 @@ async function alertsView(params) {
     select("open", [["", t("status") + ": " + t("all")], ["true", t("open")], ["false", t("acknowledged")]]));
   const page = await api("/alerts?" + query);
   const list = alertTable(page.items);
-  const more = (cursor) => cursor ? el("button", { class: "more", onclick: async (e) => {
-    const next = await api("/alerts?" + new URLSearchParams([...query, ["cursor", cursor]]));
-    list.querySelector("tbody").append(...next.items.map(alertRow));
-    e.target.replaceWith(more(next.nextCursor) || "");
-  } }, t("more")) : null;
-  return [filters, list, more(page.nextCursor)];
+  return [filters, list, moreButton("/alerts", query, page.nextCursor, list, (items) => items.map(alertRow))];
 }
 
 async function preparedCall(call, args) {
@@ -399,12 +405,8 @@ async function searchView(params) {
     el("thead", {}, el("tr", {}, [t("record"), t("title_field"), t("film"), t("cinema") + " / " + t("hall"), t("region"),
       t("projectionist"), t("started"), t("length"), t("outcome")].map((h) => el("th", {}, h)))),
     el("tbody", {}, rows(page.items)));
-  const more = (cursor) => cursor ? el("button", { class: "more", onclick: async (e) => {
-    const next = await api("/screenings?" + new URLSearchParams([...query, ["cursor", cursor]]));
-    list.querySelector("tbody").append(...rows(next.items));
-    e.target.replaceWith(more(next.nextCursor) || "");
-  } }, t("more")) : null;
-  return [...view, el("h2", {}, t("results"), " ", link("/screenings.csv?" + query, t("export_csv"), { "data-csv": "" })), list, more(page.nextCursor)];
+  return [...view, el("h2", {}, t("results"), " ", link("/screenings.csv?" + query, t("export_csv"), { "data-csv": "" })), list,
+    moreButton("/screenings", query, page.nextCursor, list, rows)];
 }
 
 // ---- routing --------------------------------------------------------------------------------

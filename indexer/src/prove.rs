@@ -85,41 +85,42 @@ impl Prover {
 		Ok(node.clone().expect("connected"))
 	}
 
-	/// The metadata of the runtime at the node's finalized head (for [`crate::calls`]). Answered
-	/// "busy" like a proof when the proofs' slots are taken: each reads the whole metadata.
-	pub async fn metadata(&self) -> Result<subxt::Metadata, ProofError> {
+	/// Runs `work` on the node in one of the proofs' slots ("busy" when none is free), within
+	/// [`PROOF_TIMEOUT`]; after a node error, connects afresh next time (it may have restarted).
+	async fn with_node<T, F: std::future::Future<Output = Result<T, ProofError>>>(
+		&self,
+		what: &str,
+		work: impl FnOnce(Node) -> F,
+	) -> Result<T, ProofError> {
 		let _slot = self
 			.slots
 			.try_acquire()
 			.map_err(|_| ProofError::Busy(format!("{MAX_CONCURRENT_PROOFS} proofs are being made; try again shortly")))?;
 		let node = self.node().await?;
-		let read = async {
-			let head = node.rpc.chain_get_finalized_head().await.map_err(|e| format!("finalized head: {e}"))?;
-			let bytes = node.rpc.state_get_metadata(Some(head)).await.map_err(|e| format!("metadata: {e}"))?.into_raw();
-			subxt::Metadata::decode_from(&bytes[..]).map_err(|e| format!("the node's metadata does not decode: {e}"))
-		};
-		let result = tokio::time::timeout(PROOF_TIMEOUT, read).await.unwrap_or_else(|_| Err(format!("no metadata within {PROOF_TIMEOUT:?}")));
-		if result.is_err() {
+		let result = tokio::time::timeout(PROOF_TIMEOUT, work(node))
+			.await
+			.unwrap_or_else(|_| Err(ProofError::Node(format!("{what} took longer than {PROOF_TIMEOUT:?}"))));
+		if matches!(result, Err(ProofError::Node(_))) {
 			*self.node.lock().await = None;
 		}
-		result.map_err(ProofError::Node)
+		result
+	}
+
+	/// The metadata of the runtime at the node's finalized head (for [`crate::calls`]), in a
+	/// proof's slot: it reads the whole metadata.
+	pub async fn metadata(&self) -> Result<subxt::Metadata, ProofError> {
+		self.with_node("reading the metadata", |node| async move {
+			let head = node.rpc.chain_get_finalized_head().await.map_err(|e| format!("finalized head: {e}"));
+			let head = head.map_err(ProofError::Node)?;
+			let bytes = node.rpc.state_get_metadata(Some(head)).await.map_err(|e| ProofError::Node(format!("metadata: {e}")))?.into_raw();
+			subxt::Metadata::decode_from(&bytes[..]).map_err(|e| ProofError::Node(format!("the node's metadata does not decode: {e}")))
+		})
+		.await
 	}
 
 	/// The proof of screening `seq` of `device`.
 	pub async fn bundle(&self, store: &Store, device: u64, seq: u64) -> Result<Bundle, ProofError> {
-		let _slot = self
-			.slots
-			.try_acquire()
-			.map_err(|_| ProofError::Busy(format!("{MAX_CONCURRENT_PROOFS} proofs are being made; try again shortly")))?;
-		let node = self.node().await?;
-		let result = tokio::time::timeout(PROOF_TIMEOUT, build(&node, store, device, seq))
-			.await
-			.unwrap_or_else(|_| Err(ProofError::Node(format!("the proof took longer than {PROOF_TIMEOUT:?}"))));
-		if matches!(result, Err(ProofError::Node(_))) {
-			// Connect afresh next time: the node may have restarted.
-			*self.node.lock().await = None;
-		}
-		result
+		self.with_node("the proof", |node| async move { build(&node, store, device, seq).await }).await
 	}
 }
 
