@@ -87,7 +87,7 @@ if [ ! -s "$data/console-token" ]; then
 fi
 "$CARGO_TARGET_DIR/$CARGO_PROFILE/cinechain-indexer" --node "ws://127.0.0.1:$rpc_port" \
   --db "$data/index.db" --listen "$api" --thresholds "$data/thresholds.json" \
-  --console-token-file "$data/console-token" &
+  --console-token-file "$data/console-token" --chain-spec "$agent_dir/chain-spec.json" &
 indexer_pid=$!
 echo "[dev] the regulators' console: http://$api/console/"
 

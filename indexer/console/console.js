@@ -92,12 +92,22 @@ class ApiFailure extends Error {
   constructor(status, reason) { super(reason); this.status = status; }
 }
 
-async function api(path, options) {
+// The API's answer as the server wrote it (a proof is verified byte for byte), or an ApiFailure
+// with the server's reason.
+async function apiText(path, options) {
   const response = await fetch(path, options);
-  let body = null;
-  try { body = await response.json(); } catch (e) { /* not JSON */ }
-  if (!response.ok) throw new ApiFailure(response.status, (body && body.error) || response.statusText);
-  return body;
+  const text = await response.text();
+  if (!response.ok) {
+    let reason = response.statusText;
+    try { reason = JSON.parse(text).error || reason; } catch (e) { /* not JSON */ }
+    throw new ApiFailure(response.status, reason);
+  }
+  return text;
+}
+
+async function api(path, options) {
+  const text = await apiText(path, options);
+  try { return JSON.parse(text); } catch (e) { return null; }
 }
 
 const charts = [];
@@ -315,21 +325,17 @@ function proofSummary(bundle, screening) {
   let round = 0;
   for (let i = 7; i >= 0; i--) round = round * 256 + justification[i];
   const nodes = bundle.extrinsic.proof.length + bundle.headBefore.length + bundle.headAfter.length;
-  const file = new Blob([JSON.stringify(bundle, null, 1)], { type: "application/json" });
-  return el("div", { "data-proof": "fetched" },
-    el("p", {}, t("proof_summary", {
-      index: bundle.extrinsic.index, block: screening.blockNumber, target: screening.blockNumber + bundle.finality.headers.length,
-      round, headers: bundle.finality.headers.length, nodes,
-    })),
-    el("p", {}, link(URL.createObjectURL(file), t("proof_download"), { download: "proof-" + bundle.device + "-" + bundle.seq + ".json" })),
-    el("p", { class: "muted" }, t("proof_verify_hint")));
+  return el("p", {}, t("proof_summary", {
+    index: bundle.extrinsic.index, block: screening.blockNumber, target: screening.blockNumber + bundle.finality.headers.length,
+    round, headers: bundle.finality.headers.length, nodes,
+  }));
 }
 
-// A proof, asked again a few times while the server is busy making others (503).
+// A proof (its JSON text), asked again a few times while the server is busy making others (503).
 async function fetchProof(device, seq) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await api("/proof/" + device + "/" + seq);
+      return await apiText("/proof/" + device + "/" + seq);
     } catch (e) {
       if (!(e instanceof ApiFailure && e.status === 503 && /busy|being made/.test(e.message)) || attempt === 5) throw e;
       await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
@@ -337,13 +343,101 @@ async function fetchProof(device, seq) {
   }
 }
 
+// What proofs are checked against: the trusted facts of a chain spec the regulator loaded (kept
+// in this browser) or, until then, of the one the server was started with.
+const TRUST_KEY = "cinechain-trusted-chain";
+let serverFacts = null;
+async function trustedFacts() {
+  const own = localStorage.getItem(TRUST_KEY);
+  if (own) return { facts: JSON.parse(own), own: true };
+  serverFacts = serverFacts || apiText("/console/chain-spec.json")
+    .then((spec) => cinechainVerifier.trustedChain(new TextEncoder().encode(spec)));
+  try {
+    return { facts: await serverFacts, own: false };
+  } catch (e) {
+    serverFacts = null;
+    throw e;
+  }
+}
+
+// The verifier's answer for the record shown: verified only if the proof is valid and of this
+// record (its hash, device and number).
+function verdict(answer, screening) {
+  if (answer.error) return el("p", { "data-verified": "error" }, t("proof_error", { reason: answer.error }));
+  if (answer.refused) return el("p", { "data-verified": "refused" }, t("proof_refused", answer.refused));
+  const v = answer.ok;
+  if (v.recordHash !== screening.recordHash || v.device !== screening.device || v.seq !== screening.seq) {
+    return el("p", { "data-verified": "other-record" }, t("proof_other_record", { proven: v.recordHash, shown: screening.recordHash }));
+  }
+  return el("p", { "data-verified": "verified" }, t("proof_verified", {
+    hash: v.recordHash, seq: v.seq, device: v.device, block: v.blockNumber, blockHash: v.blockHash,
+    index: v.extrinsicIndex, final: v.finalizedNumber, finalHash: v.finalizedHash, set: v.chain.setId, chain: v.chain.name,
+  }));
+}
+
+// The trust line and its controls: load a chain spec to trust, or forget it.
+function trustControls(trust, recheck) {
+  const f = trust.facts;
+  const load = el("input", { type: "file", accept: ".json,application/json", "data-trust": "load", onchange: async (event) => {
+    const file = event.target.files[0];
+    if (!file) return;
+    try {
+      const facts = await cinechainVerifier.trustedChain(new Uint8Array(await file.arrayBuffer()));
+      localStorage.setItem(TRUST_KEY, JSON.stringify(facts));
+    } catch (e) {
+      return recheck(t("proof_spec_unreadable", { reason: e.message }));
+    }
+    recheck();
+  } });
+  return el("div", { class: "trust", "data-trust": f ? (trust.own ? "own" : "server") : "none" },
+    f ? el("p", {}, t(trust.own ? "trust_own" : "trust_server", {
+      chain: f.name, genesis: f.genesisHash, set: f.setId, authorities: f.authorities.length,
+    })) : null,
+    f && f.wellKnownKeys ? el("p", { class: "warning" }, t("trust_well_known")) : null,
+    el("label", {}, t("trust_load") + " ", load),
+    trust.own ? el("button", { type: "button", "data-trust": "forget", onclick: () => {
+      localStorage.removeItem(TRUST_KEY);
+      recheck();
+    } }, t("trust_forget")) : null);
+}
+
+// The proof section: fetched, checked here, and downloadable. Resolves once the verdict shows.
+async function proofSection(box, device, seq, screening) {
+  let text;
+  try {
+    text = await fetchProof(device, seq);
+  } catch (e) {
+    return box.replaceChildren(el("p", { "data-proof": "unavailable" }, t("proof_unavailable", { reason: e.message })));
+  }
+  const bundle = JSON.parse(text);
+  const file = new Blob([text], { type: "application/json" });
+  const checked = el("div", {}, t("proof_checking"));
+  box.replaceChildren(el("div", { "data-proof": "fetched" }, proofSummary(bundle, screening), checked,
+    el("p", {}, link(URL.createObjectURL(file), t("proof_download"), { download: "proof-" + device + "-" + seq + ".json" })),
+    el("p", { class: "muted" }, t("proof_verify_hint"))));
+  const check = async (problem) => {
+    let trust;
+    try {
+      trust = await trustedFacts();
+    } catch (e) {
+      trust = null;
+      problem = problem || t("proof_no_spec", { reason: e.message });
+    }
+    const answer = trust ? await cinechainVerifier.verify(text, trust.facts).catch((e) => ({ error: e.message })) : null;
+    checked.replaceChildren(...[
+      problem ? el("p", { class: "warning", "data-trust": "problem" }, problem) : null,
+      answer ? verdict(answer, screening) : null,
+      trustControls(trust || { facts: null, own: false }, check),
+    ].filter((part) => part !== null));
+  };
+  await check();
+}
+
 async function recordView(device, seq) {
   const detail = await api("/screenings/" + device + "/" + seq);
   const s = detail.screening;
   const proof = el("div", {}, t("proof_fetch"));
-  const proofLoaded = fetchProof(device, seq)
-    .then((bundle) => proof.replaceChildren(proofSummary(bundle, s)))
-    .catch((e) => proof.replaceChildren(el("p", { "data-proof": "unavailable" }, t("proof_unavailable", { reason: e.message }))));
+  const proofLoaded = proofSection(proof, device, seq, s);
   const place = s.latitude !== null && s.longitude !== null ? degrees(s.latitude).toFixed(5) + ", " + degrees(s.longitude).toFixed(5) : null;
   const view = [
     el("h2", {}, t("record_title", { device, seq })),

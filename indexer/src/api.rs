@@ -97,12 +97,12 @@ pub struct Page<T> {
 }
 
 /// What the routes read: the index, the node proofs (and prepared calls) are made from, and the
-/// console's token, without which the console takes no acknowledgement.
+/// console's settings.
 #[derive(Clone)]
 pub struct AppState {
 	pub store: Store,
 	pub prover: Arc<Prover>,
-	pub console_token: Option<Arc<str>>,
+	pub console: crate::console::Settings,
 }
 
 impl FromRef<AppState> for Store {
@@ -111,8 +111,8 @@ impl FromRef<AppState> for Store {
 	}
 }
 
-/// The API and the console ([`crate::console`]); `console_token` authorises acknowledgements.
-pub fn router(store: Store, prover: Arc<Prover>, console_token: Option<Arc<str>>) -> Router {
+/// The API and the console ([`crate::console`]).
+pub fn router(store: Store, prover: Arc<Prover>, console: crate::console::Settings) -> Router {
 	Router::new()
 		.route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
 		.route("/status", get(status))
@@ -136,7 +136,7 @@ pub fn router(store: Store, prover: Arc<Prover>, console_token: Option<Arc<str>>
 		.route("/proof/{device}/{seq}", get(proof))
 		.merge(crate::console::routes())
 		.fallback(|| async { not_found("no such endpoint; see /openapi.json".into()) })
-		.with_state(AppState { store, prover, console_token })
+		.with_state(AppState { store, prover, console })
 }
 
 /// The proof that screening `seq` of `device` is on the finalized chain (see [`crate::prove`]).
@@ -575,7 +575,7 @@ mod tests {
 		let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 		let addr = listener.local_addr().unwrap();
 		let server = tokio::spawn(async move {
-			axum::serve(listener, router(store, Arc::new(Prover::new("ws://127.0.0.1:1")), None)).await.unwrap()
+			axum::serve(listener, router(store, Arc::new(Prover::new("ws://127.0.0.1:1")), Default::default())).await.unwrap()
 		});
 
 		// The last block's day (the 60th, 2026-11-29) is today; the 59th is the last complete one.

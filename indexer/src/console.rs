@@ -8,7 +8,7 @@
 //! is the console's own note (stored in the index's database, not on chain), and only holders of
 //! the console's token (`--console-token-file`) may write one.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use axum::{
 	extract::{DefaultBodyLimit, State},
@@ -27,20 +27,54 @@ use crate::{
 	store::{self, Acknowledged, Param, Store},
 };
 
+/// What the console is started with.
+#[derive(Clone, Default)]
+pub struct Settings {
+	/// The token whose holders may acknowledge alerts; without one the console takes none.
+	pub token: Option<Arc<str>>,
+	/// The raw chain spec the server was started with, which the record page verifies proofs
+	/// against until a regulator loads one of their own.
+	pub chain_spec: Option<Arc<[u8]>>,
+}
+
+/// A file of the console: its name under `/console/`, its type, its bytes and its bytes deflated
+/// (zlib, made by build.rs).
+struct Asset {
+	name: &'static str,
+	content_type: &'static str,
+	body: &'static [u8],
+	deflated: &'static [u8],
+}
+
+macro_rules! asset {
+	($name:literal, $content_type:literal, $body:expr) => {
+		Asset {
+			name: $name,
+			content_type: $content_type,
+			body: include_bytes!($body),
+			deflated: include_bytes!(concat!(env!("OUT_DIR"), "/", $name, ".deflate")),
+		}
+	};
+}
+
 /// The page, its scripts and its styles, as they are in `console/`; ECharts as npm installed it
-/// (see build.rs).
-const ASSETS: [(&str, &str, &[u8]); 5] = [
-	("index.html", "text/html; charset=utf-8", include_bytes!("../console/index.html")),
-	("console.js", "text/javascript; charset=utf-8", include_bytes!("../console/console.js")),
-	("strings.js", "text/javascript; charset=utf-8", include_bytes!("../console/strings.js")),
-	("console.css", "text/css; charset=utf-8", include_bytes!("../console/console.css")),
-	("echarts.min.js", "text/javascript; charset=utf-8", include_bytes!(env!("CINECHAIN_ECHARTS_JS"))),
+/// and the proof verifier as WebAssembly (see build.rs).
+const ASSETS: [Asset; 7] = [
+	asset!("index.html", "text/html; charset=utf-8", "../console/index.html"),
+	asset!("console.js", "text/javascript; charset=utf-8", "../console/console.js"),
+	asset!("strings.js", "text/javascript; charset=utf-8", "../console/strings.js"),
+	asset!("console.css", "text/css; charset=utf-8", "../console/console.css"),
+	asset!("verifier.js", "text/javascript; charset=utf-8", "../console/verifier.js"),
+	asset!("echarts.min.js", "text/javascript; charset=utf-8", env!("CINECHAIN_ECHARTS_JS")),
+	asset!("verifier.wasm", "application/wasm", env!("CINECHAIN_VERIFIER_WASM")),
 ];
 
 /// The page runs only its own scripts and talks only to this server: no inline script, nothing
 /// from elsewhere (an indexed title shown on a page can then not run as code). Style attributes
-/// are allowed: ECharts sets them on its SVG text and tooltips (no style sheet is).
-const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; \
+/// are allowed: ECharts sets them on its SVG text and tooltips (no style sheet is). WebAssembly
+/// may be compiled ('wasm-unsafe-eval'): the proof verifier is the one module, and it comes
+/// from this server like the scripts.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; style-src-attr 'unsafe-inline'; \
 	 img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
 /// Days the overview's charts and rankings cover.
@@ -64,25 +98,55 @@ pub fn routes() -> Router<AppState> {
 	Router::new()
 		.route("/", get(|| async { Redirect::to("/console/") }))
 		.route("/console", get(|| async { Redirect::to("/console/") }))
-		.route("/console/", get(|| async { asset("index.html") }))
-		.route("/console/{file}", get(|Path(file): Path<String>| async move { asset(&file) }))
+		.route("/console/", get(|headers: HeaderMap| async move { asset("index.html", &headers) }))
+		.route("/console/chain-spec.json", get(chain_spec))
+		.route("/console/{file}", get(|Path(file): Path<String>, headers: HeaderMap| async move { asset(&file, &headers) }))
 		.route("/overview", get(overview))
 		.route("/calls/{call}", get(prepared_call))
 		.route("/alerts/{id}/acknowledge", post(acknowledge).layer(DefaultBodyLimit::max(MAX_ACK_BODY)))
 }
 
-fn asset(file: &str) -> Response {
-	let Some((_, content_type, body)) = ASSETS.iter().find(|(name, ..)| *name == file) else {
+/// A console file, deflated when the browser takes that.
+fn asset(file: &str, headers: &HeaderMap) -> Response {
+	let Some(asset) = ASSETS.iter().find(|a| a.name == file) else {
 		return (StatusCode::NOT_FOUND, Json(json!({ "error": format!("the console has no file {file}") }))).into_response();
 	};
-	let mut response = (*body).into_response();
+	let deflate = accepts_deflate(headers);
+	let mut response = if deflate { asset.deflated } else { asset.body }.into_response();
 	let headers = response.headers_mut();
-	headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+	headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+	if deflate {
+		headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("deflate"));
+	}
+	headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
 	headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
 	headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
 	// The files change only with the binary; a reload after an upgrade revalidates.
 	headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
 	response
+}
+
+/// Whether `Accept-Encoding` lists `deflate` (and not with `q=0`, which refuses it).
+fn accepts_deflate(headers: &HeaderMap) -> bool {
+	let codings = headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','));
+	codings.into_iter().any(|coding| {
+		let mut parts = coding.split(';').map(str::trim);
+		let name = parts.next().unwrap_or_default();
+		let refused = parts.any(|p| p.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()) == Some(0.0));
+		name.eq_ignore_ascii_case("deflate") && !refused
+	})
+}
+
+/// `GET /console/chain-spec.json`: the chain spec the server was started with (`--chain-spec`).
+async fn chain_spec(State(state): State<AppState>) -> Response {
+	match state.console.chain_spec {
+		Some(spec) => ([(header::CONTENT_TYPE, "application/json")], spec.to_vec()).into_response(),
+		None => (
+			StatusCode::NOT_FOUND,
+			Json(json!({ "error": "this server was started without --chain-spec: load the chain spec you trust in the record page" })),
+		)
+			.into_response(),
+	}
 }
 
 fn count(rows: &[sqlx::any::AnyRow]) -> Result<i64, store::Error> {
@@ -253,7 +317,7 @@ async fn acknowledge(
 	headers: HeaderMap,
 	body: axum::body::Bytes,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
-	let Some(token) = state.console_token.as_deref() else {
+	let Some(token) = state.console.token.as_deref() else {
 		return Err(ApiError::new(
 			StatusCode::FORBIDDEN,
 			"acknowledgements are off: the indexer was started without --console-token-file".into(),
@@ -290,6 +354,30 @@ mod tests {
 	use super::*;
 
 	#[test]
+	fn deflate_only_when_the_browser_takes_it() {
+		let accepts = |value: &'static str| {
+			let mut headers = HeaderMap::new();
+			headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
+			accepts_deflate(&headers)
+		};
+		assert!(accepts("gzip, deflate, br, zstd"));
+		assert!(accepts("Deflate; q=0.5"));
+		assert!(!accepts("gzip, br"));
+		assert!(!accepts("deflate;q=0"));
+		assert!(!accepts("gzip, deflate; q=0.0"));
+		assert!(!accepts_deflate(&HeaderMap::new()));
+	}
+
+	#[test]
+	fn every_file_deflated_is_the_file() {
+		for asset in &ASSETS {
+			let inflated = miniz_oxide::inflate::decompress_to_vec_zlib(asset.deflated).expect("zlib data");
+			assert!(inflated == asset.body, "{}", asset.name);
+			assert!(asset.deflated.len() < asset.body.len(), "{}", asset.name);
+		}
+	}
+
+	#[test]
 	fn only_the_exact_token_authorises() {
 		let mut headers = HeaderMap::new();
 		assert!(!authorised(&headers, "sixteen-chars-ok"));
@@ -318,12 +406,17 @@ mod tests {
 
 	#[test]
 	fn every_console_file_is_served_and_nothing_else() {
-		for (name, ..) in ASSETS {
-			let response = asset(name);
-			assert_eq!(response.status(), StatusCode::OK, "{name}");
-			assert!(response.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+		let mut deflating = HeaderMap::new();
+		deflating.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate"));
+		for Asset { name, .. } in ASSETS {
+			for (headers, encoding) in [(HeaderMap::new(), None), (deflating.clone(), Some("deflate"))] {
+				let response = asset(name, &headers);
+				assert_eq!(response.status(), StatusCode::OK, "{name}");
+				assert!(response.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+				assert_eq!(response.headers().get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()), encoding, "{name}");
+			}
 		}
-		assert_eq!(asset("../Cargo.toml").status(), StatusCode::NOT_FOUND);
-		assert_eq!(asset("package.json").status(), StatusCode::NOT_FOUND);
+		assert_eq!(asset("../Cargo.toml", &deflating).status(), StatusCode::NOT_FOUND);
+		assert_eq!(asset("package.json", &HeaderMap::new()).status(), StatusCode::NOT_FOUND);
 	}
 }

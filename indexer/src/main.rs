@@ -5,7 +5,7 @@ use std::{net::SocketAddr, process::ExitCode, time::Duration};
 
 use cinechain_indexer::{
 	anomaly::Thresholds,
-	api,
+	api, console,
 	follow::Follower,
 	knowledge::{Catalogue, Knowledge},
 	prove::Prover,
@@ -46,9 +46,14 @@ struct Cli {
 	/// who hold it may acknowledge alerts in the console. Without it the console is read-only.
 	#[arg(long)]
 	console_token_file: Option<std::path::PathBuf>,
+	/// The chain's raw chain spec: the console's record page verifies proofs against it until a
+	/// regulator loads one of their own. Without it the page asks for one.
+	#[arg(long)]
+	chain_spec: Option<std::path::PathBuf>,
 }
 
-/// Largest catalogue or thresholds file read (a catalogue of 200,000 films fits).
+/// Largest catalogue, thresholds or chain spec file read (a catalogue of 200,000 films fits, and
+/// a raw chain spec is about 1.5 MB).
 const MAX_CONFIG_FILE: u64 = 16 << 20;
 
 /// Reads a bounded text file, or says why not.
@@ -63,11 +68,20 @@ fn read_config(path: &std::path::Path) -> Result<String, String> {
 	Ok(text)
 }
 
-/// The console's token from the command line's file, if one is given.
-fn console_token(cli: &Cli) -> Result<Option<std::sync::Arc<str>>, String> {
-	let Some(path) = &cli.console_token_file else { return Ok(None) };
-	let token = cinechain_indexer::console::read_token(&read_config(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
-	Ok(Some(token.into()))
+/// The console's settings from the command line: its token and chain spec, each checked.
+fn console_settings(cli: &Cli) -> Result<console::Settings, String> {
+	let mut settings = console::Settings::default();
+	if let Some(path) = &cli.console_token_file {
+		let token = console::read_token(&read_config(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
+		settings.token = Some(token.into());
+	}
+	if let Some(path) = &cli.chain_spec {
+		let spec = read_config(path)?;
+		// Refused here, not on the page: a spec the verifier cannot read is a mistake of the operator's.
+		cinechain_proof::verify::TrustedChain::from_chain_spec(spec.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+		settings.chain_spec = Some(spec.into_bytes().into());
+	}
+	Ok(settings)
 }
 
 /// The knowledge pass's configuration from the command line.
@@ -87,7 +101,7 @@ fn knowledge_config(cli: &Cli) -> Result<(Thresholds, Catalogue), String> {
 #[tokio::main]
 async fn main() -> ExitCode {
 	let cli = Cli::parse();
-	let (limits, catalogue, token) = match knowledge_config(&cli).and_then(|(l, c)| Ok((l, c, console_token(&cli)?))) {
+	let (limits, catalogue, settings) = match knowledge_config(&cli).and_then(|(l, c)| Ok((l, c, console_settings(&cli)?))) {
 		Ok(config) => config,
 		Err(e) => {
 			eprintln!("cinechain-indexer: {e}");
@@ -109,7 +123,7 @@ async fn main() -> ExitCode {
 		},
 	};
 	eprintln!("cinechain-indexer: API on http://{} (contract at /openapi.json); console at http://{}/console/", cli.listen, cli.listen);
-	let server = axum::serve(listener, api::router(store.clone(), std::sync::Arc::new(Prover::new(&cli.node)), token));
+	let server = axum::serve(listener, api::router(store.clone(), std::sync::Arc::new(Prover::new(&cli.node)), settings));
 	if cli.no_follow {
 		return match server.await {
 			Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 //! ([`crate::verify`]) reads it. Byte strings are `0x`-prefixed hex. Block `N` below is the
 //! block that recorded the screening.
 
+use crate::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// The bundle's format, so that a verifier refuses a bundle it does not understand.
@@ -78,8 +79,8 @@ pub struct Finality {
 #[derive(Clone, PartialEq, Eq)]
 pub struct Hex(pub Vec<u8>);
 
-impl std::fmt::Debug for Hex {
-	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Debug for Hex {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		write!(f, "0x{}", hex::encode(&self.0))
 	}
 }

@@ -5,6 +5,7 @@
 //! pins every record of the device up to it: that is how a proof shows that the call which
 //! carried a record succeeded, not only that the extrinsic was included.
 
+use crate::prelude::*;
 use sp_crypto_hashing::{blake2_256, twox_128, twox_64};
 
 /// The storage key of `Screenings.Heads[device]` (a `Twox64Concat` map of `u64` device ids).

@@ -20,6 +20,7 @@
 //! are stored as their hash. Both are supported so that a runtime upgrade does not invalidate the
 //! prover; the verifier does not need to be told, since the root commits to the layout.
 
+use crate::prelude::*;
 pub use smoldot::trie::TrieEntryVersion;
 use smoldot::trie::{self, all_nibbles, bytes_to_nibbles, proof_decode, trie_node, trie_structure, HashFunction, Nibble};
 

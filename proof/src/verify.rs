@@ -22,6 +22,7 @@
 //! keys are. The development and local specs use the well-known keys of Alice, Bob, ...: anyone
 //! can sign for them, so [`TrustedChain::well_known_keys`] says so and the command warns.
 
+use crate::prelude::*;
 use smoldot::{
 	chain_spec::ChainSpec,
 	chain::chain_information::ChainInformationFinalityRef,
@@ -39,6 +40,8 @@ use crate::{
 /// What a verifier trusts: the chain spec's genesis and GRANDPA authorities.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrustedChain {
+	/// The chain spec's name, to say which chain a proof was checked against.
+	pub name: String,
 	pub genesis_hash: [u8; 32],
 	pub block_number_bytes: usize,
 	/// The GRANDPA authority set id and its members' ed25519 keys.
@@ -74,7 +77,8 @@ impl TrustedChain {
 		}
 		let authorities = finalized_triggered_authorities.iter().map(|a| a.public_key).collect();
 		let well_known_keys = matches!(spec.chain_type(), "Development" | "Local");
-		Ok(TrustedChain { genesis_hash, block_number_bytes, set_id, authorities, well_known_keys })
+		let name = spec.name().to_string();
+		Ok(TrustedChain { name, genesis_hash, block_number_bytes, set_id, authorities, well_known_keys })
 	}
 }
 
@@ -125,13 +129,13 @@ pub struct Refusal {
 	pub reason: String,
 }
 
-impl std::fmt::Display for Refusal {
-	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for Refusal {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		write!(f, "check '{}' failed: {}", self.check.name(), self.reason)
 	}
 }
 
-impl std::error::Error for Refusal {}
+impl core::error::Error for Refusal {}
 
 /// What a verified bundle shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -158,8 +162,18 @@ fn hex(bytes: &[u8]) -> String {
 	format!("0x{}", hex::encode(bytes))
 }
 
-/// Checks `bundle` against `chain`; every check of [`Check`] must pass.
+/// Checks `bundle` against `chain`; every check of [`Check`] must pass. The seed of the batched
+/// signature check comes from the operating system.
+#[cfg(feature = "std")]
 pub fn verify(bundle: &Bundle, chain: &TrustedChain) -> Result<Verified, Refusal> {
+	let mut seed = [0u8; 32];
+	getrandom::fill(&mut seed).or_else(|e| refuse(Check::Justification, format!("no randomness for the signature check: {e}")))?;
+	verify_seeded(bundle, chain, seed)
+}
+
+/// [`verify`] with the seed of the batched signature check given: it must be unpredictable to
+/// whoever made the bundle (a browser takes it from `crypto.getRandomValues`).
+pub fn verify_seeded(bundle: &Bundle, chain: &TrustedChain, randomness_seed: [u8; 32]) -> Result<Verified, Refusal> {
 	let number_bytes = chain.block_number_bytes;
 	let block = match header::decode(&bundle.header.0, number_bytes) {
 		Ok(block) if block.number > 0 => block,
@@ -234,7 +248,7 @@ pub fn verify(bundle: &Bundle, chain: &TrustedChain) -> Result<Verified, Refusal
 		}
 		(last_number, last_hash) = (next.number, header::hash_from_scale_encoded_header(&bytes.0));
 	}
-	check_justification(&bundle.finality.justification.0, last_number, &last_hash, chain)
+	check_justification(&bundle.finality.justification.0, last_number, &last_hash, chain, randomness_seed)
 		.or_else(|e| refuse(Check::Justification, e))?;
 
 	Ok(Verified {
@@ -263,7 +277,13 @@ fn proven_head(state_root: &[u8; 32], proof: &[crate::bundle::Hex], key: &[u8]) 
 /// smoldot's signature check leaves two things to its caller: that the justification is for
 /// this block, and that every precommit votes for it or for a descendant shown in the
 /// justification's ancestry.
-fn check_justification(justification: &[u8], number: u64, hash: &[u8; 32], chain: &TrustedChain) -> Result<(), String> {
+fn check_justification(
+	justification: &[u8],
+	number: u64,
+	hash: &[u8; 32],
+	chain: &TrustedChain,
+	randomness_seed: [u8; 32],
+) -> Result<(), String> {
 	let decoded = decode_grandpa_justification(justification, chain.block_number_bytes)
 		.map_err(|e| format!("the justification does not decode: {e}"))?;
 	if decoded.target_number != number || decoded.target_hash != hash {
@@ -274,14 +294,12 @@ fn check_justification(justification: &[u8], number: u64, hash: &[u8; 32], chain
 			hex(hash)
 		));
 	}
-	let mut seed = [0u8; 32];
-	getrandom::fill(&mut seed).map_err(|e| format!("no randomness for the signature check: {e}"))?;
 	grandpa::verify_justification(grandpa::JustificationVerifyConfig {
 		justification,
 		block_number_bytes: chain.block_number_bytes,
 		authorities_set_id: chain.set_id,
 		authorities_list: chain.authorities.iter().map(|k| &k[..]),
-		randomness_seed: seed,
+		randomness_seed,
 	})
 	.map_err(|e| match e {
 		grandpa::JustificationVerifyError::NotAuthority { .. } | grandpa::JustificationVerifyError::BadSignature => format!(
@@ -292,7 +310,7 @@ fn check_justification(justification: &[u8], number: u64, hash: &[u8; 32], chain
 	})?;
 	// After the signatures: each precommit is then a distinct authority's, so this walk costs at
 	// most the authorities times the ancestry's length.
-	let ancestry: std::collections::HashMap<[u8; 32], HeaderRef> =
+	let ancestry: alloc::collections::BTreeMap<[u8; 32], HeaderRef> =
 		decoded.votes_ancestries.clone().map(|h| (h.hash(chain.block_number_bytes), h)).collect();
 	for precommit in decoded.precommits.iter() {
 		let mut voted = *precommit.target_hash;

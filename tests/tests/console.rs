@@ -5,7 +5,10 @@
 //! - crafted overlapping screenings appear on the alerts page as `device_overlap` alerts that
 //!   link to their records and proofs; a regulator acknowledges one in the page with the
 //!   console's token, and the index keeps it;
-//! - the record page shows every field of the indexed record and fetches its proof;
+//! - the record page shows every field of the indexed record, fetches its proof and verifies it
+//!   in the page (the proof verifier as WebAssembly) against the chain spec the server was
+//!   started with; a regulator who loads another chain's spec sees it refused, and after
+//!   forgetting it, verified again;
 //! - the device page shows its records and lifecycle, and prepares "suspend this device" as
 //!   the server encodes it;
 //! - search lists what the API lists, with its CSV export;
@@ -22,7 +25,7 @@ use cinechain_e2e::{
 	http,
 	indexer::Indexer,
 	playback::{chain_to_index, head_seq, DemoProjector},
-	profile_binary, wait_for,
+	profile_binary, run_node_command, wait_for,
 };
 use serde_json::json;
 
@@ -32,6 +35,12 @@ fn screenshots() -> PathBuf {
 	let dir = profile_binary("cinechain-indexer").parent().and_then(|p| p.parent()).expect("target dir").join("console-screenshots");
 	fs::create_dir_all(&dir).expect("screenshot directory");
 	dir
+}
+
+/// Waits for the record page's verdict on its proof to be `expected`; its text.
+fn verdict(browser: &Browser, expected: &str) -> String {
+	let script = format!("const v = document.querySelector('[data-verified]'); return v && v.dataset.verified === '{expected}' ? v.innerText : null");
+	browser.wait_for(&format!("the proof {expected} in the page"), Duration::from_secs(60), &script).as_str().unwrap_or_default().to_string()
 }
 
 fn figure(browser: &Browser, id: &str) -> String {
@@ -72,7 +81,7 @@ fn the_console_shows_the_index_and_its_alerts_in_a_real_browser() {
 	let indexer = Indexer::start(
 		node.rpc.port,
 		db.to_str().unwrap(),
-		&["--console-token-file", token_file.to_str().unwrap()],
+		&["--console-token-file", token_file.to_str().unwrap(), "--chain-spec", &spec],
 		&dir.path().join("indexer.log"),
 	);
 	let overlaps = format!("/alerts?rule=device_overlap&device={device}");
@@ -168,7 +177,33 @@ fn the_console_shows_the_index_and_its_alerts_in_a_real_browser() {
 	assert!(proof.contains(&format!("block #{}", indexed["blockNumber"])), "{proof}");
 	assert_eq!(browser.attributes("[data-proof]", "data-proof"), ["fetched"], "{proof}");
 	assert!(browser.text("[data-alert]").contains("Overlapping screenings on one device"));
+	let verified = verdict(&browser, "verified");
+	assert!(!browser.text("[data-proof]").contains("null"), "{}", browser.text("[data-proof]"));
+	assert!(verified.contains(indexed["recordHash"].as_str().unwrap()), "{verified}");
+	assert!(verified.contains(&format!("block #{} ({})", indexed["blockNumber"], indexed["blockHash"].as_str().unwrap())), "{verified}");
+	assert_eq!(browser.attributes("div[data-trust]", "data-trust"), ["server"]);
 	browser.screenshot(&shots.join("record.png"));
+	browser.execute("document.querySelector('[data-proof]').closest('section').scrollIntoView()", json!([]));
+	browser.screenshot(&shots.join("record-proof.png"));
+
+	// A regulator trusts their own chain spec: another chain's (the local testnet, whose GRANDPA
+	// authorities are Alice and Bob) refuses this chain's proof, and stays trusted on reloading.
+	let local = dir.path().join("local-spec.json");
+	fs::write(&local, run_node_command(&["build-spec", "--chain", "local", "--raw"])).unwrap();
+	browser.type_into("input[data-trust=load]", local.to_str().unwrap());
+	let refused = verdict(&browser, "refused");
+	assert!(refused.contains("'justification'"), "{refused}");
+	browser.open_view(&base, &format!("?lang=en#/record/{record}"), "record");
+	verdict(&browser, "refused");
+	assert_eq!(browser.attributes("div[data-trust]", "data-trust"), ["own"]);
+	// A file that is no chain spec changes nothing.
+	browser.type_into("input[data-trust=load]", token_file.to_str().unwrap());
+	let problem = browser.wait_for("the unreadable spec's warning", Duration::from_secs(30), "const p = document.querySelector('[data-trust=problem]'); return p ? p.innerText : null");
+	assert!(problem.as_str().unwrap().contains("not a chain spec"), "{problem}");
+	verdict(&browser, "refused");
+	browser.click("button[data-trust=forget]");
+	verdict(&browser, "verified");
+	assert_eq!(browser.attributes("div[data-trust]", "data-trust"), ["server"]);
 
 	// The device page: its records and lifecycle; "suspend" prepared as the server encodes it.
 	browser.open_view(&base, &format!("?lang=en#/device/{device}"), "device");

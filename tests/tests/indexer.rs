@@ -17,6 +17,7 @@ use std::{fs, path::Path, time::Duration};
 
 use cinechain_e2e::{
 	chain::{cinechain, connect, submit, Client},
+	http,
 	indexer::Indexer,
 	playback::{chain_to_index, head_seq, DemoProjector, CPL, REPORT},
 	postgres::Postgres,
@@ -33,6 +34,8 @@ use subxt::utils::AccountId32;
 use subxt_signer::sr25519::dev;
 
 const CINEMA: u32 = DEMO_CINEMA;
+/// The console's token both indexers are started with.
+const TOKEN: &str = "indexer-test-token-0123456789";
 
 fn hex(bytes: &[u8]) -> String {
 	format!("0x{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
@@ -156,8 +159,11 @@ fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
 
 	// Indexers on both databases, following while the chain goes on.
 	let sqlite_db = dir.path().join("index.db");
-	let sqlite = Indexer::start(node.rpc.port, sqlite_db.to_str().unwrap(), &[], &dir.path().join("sqlite.log"));
-	let pg = Indexer::start(node.rpc.port, &postgres.database("cinechain"), &[], &dir.path().join("pg.log"));
+	let token_file = dir.path().join("console-token");
+	fs::write(&token_file, format!("{TOKEN}\n")).unwrap();
+	let console = ["--console-token-file", token_file.to_str().unwrap()];
+	let sqlite = Indexer::start(node.rpc.port, sqlite_db.to_str().unwrap(), &console, &dir.path().join("sqlite.log"));
+	let pg = Indexer::start(node.rpc.port, &postgres.database("cinechain"), &console, &dir.path().join("pg.log"));
 
 	// A supervisor (Charlie, the demo supervisor) flags screening 2 and resolves the flag, and
 	// suspends and resumes the device.
@@ -245,6 +251,23 @@ fn indexer_follows_the_chain_into_sqlite_and_postgres_and_survives_kill_9() {
 		assert_eq!(total(&format!("/stats/daily?cinema={CINEMA}&days=2")), 6.0, "{name}");
 		assert_eq!(total("/stats/daily?region=CN-B&days=2"), 6.0, "{name}");
 		assert_eq!(total("/stats/daily?film=001101202502&days=2"), 1.0, "{name}");
+		// The console's overview, from those counts and the alerts.
+		let overview = indexer.json("/overview");
+		assert_eq!(overview["openAlerts"]["device_overlap"], 5, "{name}: {overview}");
+		let sum = |list: &Value| list.as_array().expect("a list").iter().map(|d| d["screenings"].as_f64().unwrap()).sum::<f64>();
+		assert_eq!(sum(&overview["days"]), 6.0, "{name}: {overview}");
+		assert_eq!(sum(&overview["topFilms"]), 6.0, "{name}: {overview}");
+		assert_eq!((&overview["topCinemas"][0]["cinema"], sum(&overview["topCinemas"])), (&json!(CINEMA), 6.0), "{name}: {overview}");
+		// An acknowledgement, kept by this database: the alert is no longer open.
+		let acknowledge = format!("/alerts/{}/acknowledge", alerts[0]["id"]);
+		let bearer = format!("Bearer {TOKEN}");
+		let note = json!({ "by": "Wang Fang", "note": "checked with the cinema" });
+		let answer = http::request(indexer.port, "POST", &acknowledge, &[("Authorization", &bearer)], Some(&note)).unwrap();
+		assert_eq!(answer.status, 201, "{name}: {}", answer.body);
+		let closed = all_pages(indexer, &format!("/alerts?rule=device_overlap&device={device}&open=false"));
+		assert_eq!(closed.len(), 1, "{name}");
+		assert_eq!((&closed[0]["id"], &closed[0]["acknowledgement"]["by"]), (&alerts[0]["id"], &json!("Wang Fang")), "{name}");
+		assert_eq!(indexer.json("/overview")["openAlerts"]["device_overlap"], 4, "{name}");
 		// No whole day is indexed on a chain this young (unless it crossed midnight in China).
 		let forecast = indexer.get("/forecast");
 		match forecast.status {

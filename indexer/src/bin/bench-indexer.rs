@@ -8,9 +8,12 @@
 //!    arguments) the way the handler does — [`api::screenings_sql`], [`Store::fetch`], the rows
 //!    decoded and the page encoded as JSON — and prints p50, p99 and the slowest, in ms.
 //!    `--screenings 0` skips these two.
+//!    Then the same index is written again into a fresh file with the knowledge pass running
+//!    beside the writer, as the server runs them: the write rate's change is the rules' cost to
+//!    a backfill (goal: under 20 %), and the pass's catching up after it is timed.
 //! 3. **Backfill from a node** (`--node ws://…`, optional): indexes the node's finalized chain
 //!    from genesis into a second fresh file with [`Follower::index_range`], and prints blocks/s and
-//!    records/s; then waits for `--lag-blocks` new finalized blocks and prints how long each
+//!    records/s; then again with the knowledge pass running beside it (its rate's change); then waits for `--lag-blocks` new finalized blocks and prints how long each
 //!    took to reach the index after the node finalized it.
 //! 4. **Proofs** (`--chain-spec`, with `--node`): makes `--proofs` proofs of indexed screenings
 //!    from the node, checks each against the chain spec, and prints their JSON size and the time
@@ -183,7 +186,8 @@ fn ms(d: Duration) -> String {
 	format!("{:.2}", d.as_secs_f64() * 1000.0)
 }
 
-async fn fill(store: &Store, total: u32, per_block: u32) -> Result<(), store::Error> {
+/// Writes the synthetic index; its rate in records per second.
+async fn fill(store: &Store, total: u32, per_block: u32) -> Result<f64, store::Error> {
 	let genesis = hash_hex(0, 0);
 	let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
 	let cinemas = (0..CINEMAS).map(|c| {
@@ -250,7 +254,48 @@ async fn fill(store: &Store, total: u32, per_block: u32) -> Result<(), store::Er
 		total as f64 / took,
 		follow::MAX_BATCH
 	);
+	Ok(total as f64 / took)
+}
+
+/// The knowledge pass as the server runs it beside its follower, on `store`.
+fn spawn_knowledge(store: &Store) -> tokio::task::JoinHandle<()> {
+	use cinechain_indexer::{
+		anomaly::Thresholds,
+		knowledge::{Catalogue, Knowledge},
+	};
+	let knowledge = Knowledge::new(store.clone(), Thresholds::default(), Catalogue::default());
+	tokio::spawn(async move { knowledge.run().await })
+}
+
+/// Blocks indexed and blocks judged so far.
+async fn progress(store: &Store) -> Result<(u32, u32), store::Error> {
+	let indexed = store.cursor().await?.map_or(0, |c| c.block_number);
+	let judged = store.judged().await?.map_or(0, |j| j.block_number);
+	Ok((indexed, judged))
+}
+
+/// The cost of the rules to a backfill: `rate` (records/s) against `alone`, the same work's rate
+/// without the knowledge pass running, and how far behind the pass then is.
+async fn report_slowdown(what: &str, rate: f64, alone: f64, store: &Store) -> Result<(), store::Error> {
+	let (indexed, judged) = progress(store).await?;
+	println!(
+		"{what} with the knowledge pass running beside it: {rate:.0} records/s, {:+.1} % against {alone:.0} records/s without it (goal: no more than 20 % slower); \
+		 the pass had judged {judged} of {indexed} blocks when it ended",
+		(rate / alone - 1.0) * 100.0
+	);
 	Ok(())
+}
+
+/// Waits for the knowledge pass to judge every indexed block; how long that took.
+async fn catch_up(store: &Store) -> Result<Duration, store::Error> {
+	let started = Instant::now();
+	loop {
+		let (indexed, judged) = progress(store).await?;
+		if judged >= indexed {
+			return Ok(started.elapsed());
+		}
+		tokio::time::sleep(Duration::from_millis(50)).await;
+	}
 }
 
 /// The knowledge pass over the whole synthetic index, as after a backfill: its rate.
@@ -261,7 +306,7 @@ async fn judge(store: &Store) -> Result<(), store::Error> {
 	};
 	let knowledge = Knowledge::new(store.clone(), Thresholds::default(), Catalogue::default());
 	let started = Instant::now();
-	let mut blocks = 0;
+	let mut blocks: u32 = 0;
 	loop {
 		let judged = knowledge.judge_next().await?;
 		if judged == 0 {
@@ -272,11 +317,27 @@ async fn judge(store: &Store) -> Result<(), store::Error> {
 	let took = started.elapsed().as_secs_f64();
 	let screenings = count(store, "screenings").await;
 	println!(
-		"knowledge pass: {screenings} screenings in {blocks} blocks judged in {took:.1} s: {:.0} records/s, {} alerts, {} daily counts",
+		"knowledge pass: {screenings} screenings in {blocks} blocks judged in {took:.1} s: {:.0} records/s, {:.2} ms a block, {} alerts, {} daily counts",
 		screenings as f64 / took,
+		took * 1000.0 / f64::from(blocks.max(1)),
 		count(store, "alerts").await,
 		count(store, "daily_cinemas").await
 	);
+	Ok(())
+}
+
+/// The same synthetic index written again into `path` with the knowledge pass running beside
+/// the writer, as the server runs them: the write rate against `alone`, then the time the pass
+/// takes to catch up.
+async fn write_while_judging(path: &std::path::Path, cli: &Cli, alone: f64) -> Result<(), store::Error> {
+	let _ = std::fs::remove_file(path);
+	let store = Store::open(path.to_str().unwrap()).await?;
+	let knowledge = spawn_knowledge(&store);
+	let rate = fill(&store, cli.screenings, cli.per_block).await?;
+	report_slowdown("write", rate, alone, &store).await?;
+	let behind = catch_up(&store).await?;
+	knowledge.abort();
+	println!("knowledge pass: caught up {:.1} s after the write ended", behind.as_secs_f64());
 	Ok(())
 }
 
@@ -381,6 +442,7 @@ async fn backfill(url: &str, dir: &std::path::Path, lag_blocks: u32, proofs: Opt
 		(finalized + 1) as f64 / took,
 		records as f64 / took
 	);
+	backfill_while_judging(url, dir, finalized, records as f64 / took).await.map_err(|e| e.to_string())?;
 	// Lag: the follower's own loop, timed from the moment the node reports a block finalized
 	// to the moment the index has it.
 	let run = {
@@ -425,6 +487,24 @@ async fn backfill(url: &str, dir: &std::path::Path, lag_blocks: u32, proofs: Opt
 	if let Some((spec, count)) = proofs {
 		prove(url, &store, spec, count).await?;
 	}
+	Ok(())
+}
+
+/// The same backfill (blocks `0..=finalized`) into a fresh file with the knowledge pass running
+/// beside it, as the server runs them: its rate against `alone`, then the pass's catching up.
+async fn backfill_while_judging(url: &str, dir: &std::path::Path, finalized: u32, alone: f64) -> Result<(), Box<dyn std::error::Error>> {
+	let path = dir.join("backfill-judged.db");
+	let _ = std::fs::remove_file(&path);
+	let store = Store::open(path.to_str().unwrap()).await?;
+	let follower = Follower::connect(url, store.clone()).await?;
+	let knowledge = spawn_knowledge(&store);
+	let started = Instant::now();
+	follower.index_range(0..=finalized, None, None).await?;
+	let rate = count(&store, "screenings").await as f64 / started.elapsed().as_secs_f64();
+	report_slowdown("backfill", rate, alone, &store).await?;
+	let behind = catch_up(&store).await?;
+	knowledge.abort();
+	println!("knowledge pass: caught up {:.1} s after the backfill ended, {} alerts", behind.as_secs_f64(), count(&store, "alerts").await);
 	Ok(())
 }
 
@@ -503,14 +583,22 @@ async fn run(cli: &Cli, dir: &std::path::Path) -> std::process::ExitCode {
 		let path = dir.join("queries.db");
 		let _ = std::fs::remove_file(&path);
 		let store = Store::open(path.to_str().unwrap()).await.expect("a fresh SQLite file");
-		if let Err(e) = fill(&store, cli.screenings, cli.per_block).await {
-			eprintln!("bench-indexer: writing failed: {e}");
-			return std::process::ExitCode::FAILURE;
-		}
+		let alone = match fill(&store, cli.screenings, cli.per_block).await {
+			Ok(rate) => rate,
+			Err(e) => {
+				eprintln!("bench-indexer: writing failed: {e}");
+				return std::process::ExitCode::FAILURE;
+			},
+		};
 		println!("index: {} screenings, {} MiB on disk", count(&store, "screenings").await, std::fs::metadata(&path).map_or(0, |m| m.len()) >> 20);
 		queries(&store, cli.queries).await;
 		if let Err(e) = judge(&store).await {
 			eprintln!("bench-indexer: the knowledge pass failed: {e}");
+			return std::process::ExitCode::FAILURE;
+		}
+		drop(store);
+		if let Err(e) = write_while_judging(&dir.join("judged.db"), cli, alone).await {
+			eprintln!("bench-indexer: writing with the knowledge pass running failed: {e}");
 			return std::process::ExitCode::FAILURE;
 		}
 	}
