@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The information server's figures (indexer/src/bin/bench-indexer.rs): the database's write rate
 # as a backfill writes (blocks/s, records/s), and GET /screenings latency (p50, p99, slowest) for
-# every filter on an index of 1,000,000 synthetic screenings in SQLite; with `--node`, a backfill
+# every filter on an index of 1,000,000 synthetic screenings in SQLite, the knowledge pass's rate
+# and its cost to the write rate when it runs beside it (goal: under 20 %); with `--node`, a backfill
 # of that node's finalized chain (blocks/s, records/s) and the lag behind finality at the tip;
 # with `--fill`, all of that from a real chain full of records, and the proofs' size and times.
 #

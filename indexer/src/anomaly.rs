@@ -15,6 +15,11 @@ use serde::{Deserialize, Serialize};
 const MINUTE: i64 = 60_000;
 const HOUR: i64 = 60 * MINUTE;
 const DAY: i64 = 24 * HOUR;
+/// Most other screenings one screening is judged against for the hall and projectionist rules,
+/// so at most this many such alerts on it: a screening that conflicts with this many others is
+/// flagged plainly already, and a flood of them (devices an operator controls, all recording at
+/// once) costs the pass a bounded amount per screening.
+pub const MAX_OVERLAPPING: usize = 32;
 
 /// What an alert was raised for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -298,7 +303,8 @@ pub struct Context<'a> {
 	/// completed screenings when there are enough of them (see [`median_runtime`]).
 	pub runtime_ms: Option<i64>,
 	/// Screenings of other devices that overlap this one in time, in the same hall or with the
-	/// same projectionist (the store looks them up with its indexes).
+	/// same projectionist (the store looks them up with its indexes; the knowledge pass passes
+	/// those [`overlap_rules`] names, at most [`MAX_OVERLAPPING`]).
 	pub overlapping: Vec<&'a Screening>,
 }
 
@@ -311,18 +317,8 @@ pub fn check_screening(s: &Screening, ctx: &Context, limits: &Thresholds) -> Vec
 		}
 	}
 	for other in &ctx.overlapping {
-		if other.device == s.device {
-			continue;
-		}
-		let overlap = overlap_ms(s, other);
-		if overlap <= 0 {
-			continue;
-		}
-		if other.cinema == s.cinema && other.hall == s.hall && !same_film(s, other) {
-			alerts.push(Alert::on(Rule::HallOverlap, s, vec![RecordId::of(other)], overlap, 0));
-		}
-		if other.projectionist == s.projectionist && !s.projectionist.is_empty() && other.cinema != s.cinema {
-			alerts.push(Alert::on(Rule::ProjectionistTwoPlaces, s, vec![RecordId::of(other)], overlap, 0));
+		for rule in overlap_rules(s, other) {
+			alerts.push(Alert::on(rule, s, vec![RecordId::of(other)], overlap_ms(s, other), 0));
 		}
 	}
 	if let (Some(runtime), "completed") = (ctx.runtime_ms, s.outcome.as_str()) {
@@ -496,6 +492,17 @@ fn is_late(s: &Screening, limits: &Thresholds) -> bool {
 /// How long two screenings overlap (ms; zero or less if they do not).
 fn overlap_ms(a: &Screening, b: &Screening) -> i64 {
 	a.ended_at.min(b.ended_at) - a.started_at.max(b.started_at)
+}
+
+/// The rules another device's screening `other` breaks with `s`: the same hall at an overlapping
+/// time with another film ([`Rule::HallOverlap`]), the same projectionist at an overlapping time
+/// in another cinema ([`Rule::ProjectionistTwoPlaces`]). The knowledge pass also uses it to keep
+/// only the neighbours that matter.
+pub fn overlap_rules(s: &Screening, other: &Screening) -> impl Iterator<Item = Rule> {
+	let overlaps = other.device != s.device && overlap_ms(s, other) > 0;
+	let hall = overlaps && other.cinema == s.cinema && other.hall == s.hall && !same_film(s, other);
+	let projectionist = overlaps && other.projectionist == s.projectionist && !s.projectionist.is_empty() && other.cinema != s.cinema;
+	[(hall, Rule::HallOverlap), (projectionist, Rule::ProjectionistTwoPlaces)].into_iter().filter(|(broken, _)| *broken).map(|(_, rule)| rule)
 }
 
 /// Whether two screenings play the same film: the same CPL, else the same film code.

@@ -159,16 +159,35 @@ impl Follower {
 		// or at the reader's.
 		let (hand_over, mut arrived) = tokio::sync::mpsc::channel(MAX_BATCH);
 		let read = async move {
-			let mut reads = stream::iter(range)
-				.map(|number| async move {
+			// The hashes of each READ_AHEAD blocks in one call, then each block read.
+			let (start, end) = range.into_inner();
+			let node = self.node.clone();
+			let reads = stream::iter((start..=end).step_by(READ_AHEAD))
+				.then(move |first| {
+					let node = node.clone();
+					async move {
+						let chunk: Vec<u32> = (first..=end.min(first.saturating_add(READ_AHEAD as u32 - 1))).collect();
+						let blocks: Vec<Result<(u32, H256), Error>> = match node.block_hashes(&chunk).await {
+							Ok(hashes) => chunk.into_iter().zip(hashes).map(Ok).collect(),
+							Err(e) => vec![Err(Error::Retry(e))],
+						};
+						stream::iter(blocks)
+					}
+				})
+				.flatten()
+				.map(|block| async move {
 					let started = tokio::time::Instant::now();
-					let read = self.read_block(number).await;
+					let read = match block {
+						Ok((number, hash)) => self.read_block(number, hash).await,
+						Err(e) => Err(e),
+					};
 					if let Some(pace) = pace {
 						tokio::time::sleep_until(started + pace).await;
 					}
 					read
 				})
 				.buffered(ahead);
+			let mut reads = std::pin::pin!(reads);
 			while let Some(read) = reads.next().await {
 				let failed = read.is_err();
 				if hand_over.send(read).await.is_err() || failed {
@@ -255,9 +274,12 @@ impl Follower {
 
 	/// Reads block `number` (finalized) from the node: what the index is to hold of it. Writes
 	/// nothing.
-	pub async fn read_block(&self, number: u32) -> Result<(BlockInfo, BlockChanges), Error> {
-		let at = self.client.at_block(number as u64).await.map_err(|e| Error::Retry(format!("block #{number}: {e}")))?;
-		let hash: H256 = at.block_hash();
+	pub async fn read_block(&self, number: u32, hash: H256) -> Result<(BlockInfo, BlockChanges), Error> {
+		let at = self
+			.client
+			.at_block_hash_and_number(hash, number as u64)
+			.await
+			.map_err(|e| Error::Retry(format!("block #{number}: {e}")))?;
 		let body = self.node.block(number, hash).await.map_err(Error::Retry)?;
 		let (parent_hash, extrinsics, from_archive) = (body.header.parent_hash, body.extrinsics, body.from_archive);
 		let hash_hex = hex0x(hash.as_bytes());

@@ -82,6 +82,18 @@ impl Node {
 		Ok(Body { header, extrinsics, justification: None, from_archive: true })
 	}
 
+	/// The hashes of blocks `numbers` on the node's best chain, in one call (`chain_getBlockHash`
+	/// takes a list): a backfill asks once per [`crate::follow::READ_AHEAD`] blocks instead of
+	/// once a block. For finalized numbers these are the finalized blocks.
+	pub async fn block_hashes(&self, numbers: &[u32]) -> Result<Vec<H256>, String> {
+		let hashes: Vec<Option<H256>> =
+			self.raw.request("chain_getBlockHash", rpc_params![numbers]).await.map_err(|e| format!("hashes of blocks {numbers:?}: {e}"))?;
+		if hashes.len() != numbers.len() {
+			return Err(format!("asked for {} block hashes, the node answered {}", numbers.len(), hashes.len()));
+		}
+		numbers.iter().zip(hashes).map(|(n, hash)| hash.ok_or_else(|| format!("the node has no block #{n}"))).collect()
+	}
+
 	/// The header of block `hash`, checked to be that block's.
 	pub async fn header(&self, hash: H256) -> Result<Header, String> {
 		let header = self

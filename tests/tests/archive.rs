@@ -5,6 +5,9 @@
 //!    by exactly R members, each member holds about R/5 of them, the holders are those the
 //!    runtime API names, and every member answers for every block and every extrinsic; so does
 //!    a plain full node that pruned them, by forwarding to the cluster.
+//! 1c. The indexer backfills a node that keeps every finalized state but prunes old bodies: it
+//!    takes them from the cluster, and indexes every block with the extrinsics a node that kept
+//!    every body has, the old ones marked as taken from the archive.
 //! 1b. Sync from the cluster: although the validator too keeps only the last 64 bodies, a new
 //!    node started with `--sync full` executes the whole chain from genesis (its peers serve
 //!    the pruned bodies from the archive) and reaches the validator's state; timed against the
@@ -30,6 +33,7 @@ use std::{
 
 use cinechain_e2e::{
 	cluster::{held, Cluster},
+	indexer::Indexer,
 	log_tails, wait_for, Node,
 };
 use serde_json::{json, Value};
@@ -208,6 +212,39 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 	let answer = plain.rpc.call("cinearchive_extrinsic", json!([first])).expect("cinearchive_extrinsic");
 	assert!(answer["blockNumber"].is_u64() && answer["forwardedFrom"].is_u64(), "the plain node on {first}: {answer}");
 	drop(plain);
+
+	// 1c. An indexer follows a node that keeps the state of every finalized block but prunes
+	//     old bodies (as the node of a regulator's indexer may): those bodies come from the
+	//     cluster through that node's `cinearchive_block`, each checked against its header. The
+	//     index then holds every block with the keeper's extrinsics, the old ones marked as
+	//     taken from the archive.
+	let indexed = cluster.start_full_node(
+		"indexed",
+		11,
+		["--sync", "full", "--blocks-pruning", "64", "--state-pruning", "archive-canonical", "--bootnodes", bootnode.as_str()],
+	);
+	wait_for("the indexer's node to sync and prune block #5's body", CLUSTER_TIMEOUT, &[&indexed], || {
+		indexed.finalized_number() >= BLOCKS && indexed.rpc.call("chain_getBlock", json!([hashes[&5]])) == Ok(Value::Null)
+	});
+	let index = dir.path().join("index.db");
+	let indexer = Indexer::start(indexed.rpc.port, index.to_str().unwrap(), &[], &dir.path().join("indexer.log"));
+	wait_for(&format!("the indexer at #{BLOCKS}"), CLUSTER_TIMEOUT, &[&indexed], || {
+		indexer.indexed_block().is_some_and(|n| n >= BLOCKS)
+	});
+	for (number, hash) in &hashes {
+		let block = indexer.json(&format!("/blocks/{number}"));
+		assert_eq!(block["hash"].as_str(), Some(hash.as_str()), "#{number}: {block}");
+		let kept = keeper.rpc.call("chain_getBlock", json!([hash])).expect("the keeper's copy");
+		let extrinsics = kept["block"]["extrinsics"].as_array().expect("extrinsics").len();
+		assert_eq!(block["extrinsics"].as_u64(), Some(extrinsics as u64), "#{number}: {block}");
+		// The node had pruned every body older than its last 64 finalized blocks (a margin
+		// for where it stood when the indexer read them).
+		if *number <= BLOCKS - 70 {
+			assert_eq!(block["fromArchive"], json!(true), "#{number}: {block}");
+		}
+	}
+	drop(indexer);
+	drop(indexed);
 
 	// 1b. Sync from the cluster: no node's database keeps block #5's body any more (the
 	//     validator and the members prune to 64 blocks), yet a new node started with full sync

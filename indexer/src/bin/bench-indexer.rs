@@ -9,11 +9,13 @@
 //!    decoded and the page encoded as JSON — and prints p50, p99 and the slowest, in ms.
 //!    `--screenings 0` skips these two.
 //!    Then the same index is written again into a fresh file with the knowledge pass running
-//!    beside the writer, as the server runs them: the write rate's change is the rules' cost to
-//!    a backfill (goal: under 20 %), and the pass's catching up after it is timed.
+//!    beside the writer, as the server runs them, and once more alone: the rate's change against
+//!    the runs alone is the rules' cost to a backfill (goal: under 20 %), and the pass's catching
+//!    up after it is timed.
 //! 3. **Backfill from a node** (`--node ws://…`, optional): indexes the node's finalized chain
 //!    from genesis into a second fresh file with [`Follower::index_range`], and prints blocks/s and
-//!    records/s; then again with the knowledge pass running beside it (its rate's change); then waits for `--lag-blocks` new finalized blocks and prints how long each
+//!    records/s; then again with the knowledge pass running beside it and once more alone (the
+//!    rules' cost, as above); then waits for `--lag-blocks` new finalized blocks and prints how long each
 //!    took to reach the index after the node finalized it.
 //! 4. **Proofs** (`--chain-spec`, with `--node`): makes `--proofs` proofs of indexed screenings
 //!    from the node, checks each against the chain spec, and prints their JSON size and the time
@@ -274,18 +276,6 @@ async fn progress(store: &Store) -> Result<(u32, u32), store::Error> {
 	Ok((indexed, judged))
 }
 
-/// The cost of the rules to a backfill: `rate` (records/s) against `alone`, the same work's rate
-/// without the knowledge pass running, and how far behind the pass then is.
-async fn report_slowdown(what: &str, rate: f64, alone: f64, store: &Store) -> Result<(), store::Error> {
-	let (indexed, judged) = progress(store).await?;
-	println!(
-		"{what} with the knowledge pass running beside it: {rate:.0} records/s, {:+.1} % against {alone:.0} records/s without it (goal: no more than 20 % slower); \
-		 the pass had judged {judged} of {indexed} blocks when it ended",
-		(rate / alone - 1.0) * 100.0
-	);
-	Ok(())
-}
-
 /// Waits for the knowledge pass to judge every indexed block; how long that took.
 async fn catch_up(store: &Store) -> Result<Duration, store::Error> {
 	let started = Instant::now();
@@ -326,18 +316,38 @@ async fn judge(store: &Store) -> Result<(), store::Error> {
 	Ok(())
 }
 
-/// The same synthetic index written again into `path` with the knowledge pass running beside
-/// the writer, as the server runs them: the write rate against `alone`, then the time the pass
-/// takes to catch up.
-async fn write_while_judging(path: &std::path::Path, cli: &Cli, alone: f64) -> Result<(), store::Error> {
-	let _ = std::fs::remove_file(path);
-	let store = Store::open(path.to_str().unwrap()).await?;
+/// The rules' cost to the writing `work` (which fills the fresh store it is given and answers
+/// its rate in records per second; `before` is its rate in a first run): run again with the
+/// knowledge pass beside it, as the server runs them, then alone once more. The middle run's
+/// rate is printed against the mean of the runs alone, so that a machine that drifts between
+/// runs does not pass for the rules' cost; then how long the pass took to catch up.
+async fn rules_cost<W, F>(what: &str, dir: &std::path::Path, before: f64, work: W) -> Result<(), String>
+where
+	W: Fn(Store) -> F,
+	F: std::future::Future<Output = Result<f64, String>>,
+{
+	let fresh = |name: &str| {
+		let path = dir.join(name);
+		let _ = std::fs::remove_file(&path);
+		async move { Store::open(path.to_str().unwrap()).await.map_err(|e| e.to_string()) }
+	};
+	let store = fresh("judged.db").await?;
 	let knowledge = spawn_knowledge(&store);
-	let rate = fill(&store, cli.screenings, cli.per_block).await?;
-	report_slowdown("write", rate, alone, &store).await?;
-	let behind = catch_up(&store).await?;
+	let rate = work(store.clone()).await?;
+	let (indexed, judged) = progress(&store).await.map_err(|e| e.to_string())?;
+	let behind = catch_up(&store).await.map_err(|e| e.to_string())?;
 	knowledge.abort();
-	println!("knowledge pass: caught up {:.1} s after the write ended", behind.as_secs_f64());
+	let alerts = count(&store, "alerts").await;
+	drop(store);
+	let after = work(fresh("again.db").await?).await?;
+	let alone = (before + after) / 2.0;
+	println!(
+		"{what} with the knowledge pass running beside it: {rate:.0} records/s, {:+.1} % against {alone:.0} records/s without it \
+		 (the mean of {before:.0} before and {after:.0} after; goal: no more than 20 % slower); the pass had judged {judged} of \
+		 {indexed} blocks when the {what} ended, and caught up {:.1} s later ({alerts} alerts)",
+		(rate / alone - 1.0) * 100.0,
+		behind.as_secs_f64()
+	);
 	Ok(())
 }
 
@@ -442,7 +452,13 @@ async fn backfill(url: &str, dir: &std::path::Path, lag_blocks: u32, proofs: Opt
 		(finalized + 1) as f64 / took,
 		records as f64 / took
 	);
-	backfill_while_judging(url, dir, finalized, records as f64 / took).await.map_err(|e| e.to_string())?;
+	let again = |store: Store| async move {
+		let follower = Follower::connect(url, store.clone()).await.map_err(|e| e.to_string())?;
+		let started = Instant::now();
+		follower.index_range(0..=finalized, None, None).await.map_err(|e| e.to_string())?;
+		Ok(count(&store, "screenings").await as f64 / started.elapsed().as_secs_f64())
+	};
+	rules_cost("backfill", dir, records as f64 / took, again).await?;
 	// Lag: the follower's own loop, timed from the moment the node reports a block finalized
 	// to the moment the index has it.
 	let run = {
@@ -487,24 +503,6 @@ async fn backfill(url: &str, dir: &std::path::Path, lag_blocks: u32, proofs: Opt
 	if let Some((spec, count)) = proofs {
 		prove(url, &store, spec, count).await?;
 	}
-	Ok(())
-}
-
-/// The same backfill (blocks `0..=finalized`) into a fresh file with the knowledge pass running
-/// beside it, as the server runs them: its rate against `alone`, then the pass's catching up.
-async fn backfill_while_judging(url: &str, dir: &std::path::Path, finalized: u32, alone: f64) -> Result<(), Box<dyn std::error::Error>> {
-	let path = dir.join("backfill-judged.db");
-	let _ = std::fs::remove_file(&path);
-	let store = Store::open(path.to_str().unwrap()).await?;
-	let follower = Follower::connect(url, store.clone()).await?;
-	let knowledge = spawn_knowledge(&store);
-	let started = Instant::now();
-	follower.index_range(0..=finalized, None, None).await?;
-	let rate = count(&store, "screenings").await as f64 / started.elapsed().as_secs_f64();
-	report_slowdown("backfill", rate, alone, &store).await?;
-	let behind = catch_up(&store).await?;
-	knowledge.abort();
-	println!("knowledge pass: caught up {:.1} s after the backfill ended, {} alerts", behind.as_secs_f64(), count(&store, "alerts").await);
 	Ok(())
 }
 
@@ -597,7 +595,8 @@ async fn run(cli: &Cli, dir: &std::path::Path) -> std::process::ExitCode {
 			return std::process::ExitCode::FAILURE;
 		}
 		drop(store);
-		if let Err(e) = write_while_judging(&dir.join("judged.db"), cli, alone).await {
+		let write = |store: Store| async move { fill(&store, cli.screenings, cli.per_block).await.map_err(|e| e.to_string()) };
+		if let Err(e) = rules_cost("write", dir, alone, write).await {
 			eprintln!("bench-indexer: writing with the knowledge pass running failed: {e}");
 			return std::process::ExitCode::FAILURE;
 		}
