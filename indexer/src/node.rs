@@ -19,7 +19,14 @@ pub struct Node {
 	pub rpc: LegacyRpcMethods<RpcConfigFor<PolkadotConfig>>,
 	/// The same connection, for methods `rpc` does not name (`cinearchive_block`).
 	pub raw: RpcClient,
+	/// Turns for bodies asked of the archive cluster: each one the node forwards to a member
+	/// over the network (and reads the cluster's view through its runtime), so a backfill's
+	/// read-ahead asks for a few at a time, not all of its blocks at once.
+	archive_turns: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// Bodies asked of the archive cluster at once.
+const ARCHIVE_TURNS: usize = 4;
 
 /// A block as the index reads it.
 pub struct Body {
@@ -41,7 +48,8 @@ impl Node {
 	pub async fn connect(url: &str) -> Result<Node, String> {
 		let ws = websocket_url(url)?;
 		let raw = RpcClient::from_insecure_url(&ws).await.map_err(|e| format!("cannot connect to {ws}: {e}"))?;
-		Ok(Node { rpc: LegacyRpcMethods::new(raw.clone()), raw })
+		let archive_turns = std::sync::Arc::new(tokio::sync::Semaphore::new(ARCHIVE_TURNS));
+		Ok(Node { rpc: LegacyRpcMethods::new(raw.clone()), raw, archive_turns })
 	}
 
 	/// Block `number` (`hash`): from the node, or from the archive cluster if the node pruned
@@ -63,11 +71,18 @@ impl Node {
 				from_archive: false,
 			});
 		}
+		if number == 0 {
+			// The genesis block has no extrinsics. A node that prunes bodies no longer returns
+			// its body, and the archive keeps only blocks after it: its header is all there is.
+			let header = self.header(hash).await?;
+			return Ok(Body { header, extrinsics: Vec::new(), justification: None, from_archive: false });
+		}
 		// `cinechain_archive::protocol::ArchivedBlock`; only its `block` is read.
 		#[derive(serde::Deserialize)]
 		struct Archived {
 			block: subxt::rpcs::methods::legacy::Bytes,
 		}
+		let _turn = self.archive_turns.acquire().await.map_err(|e| format!("body of #{number} from the archive: {e}"))?;
 		let answer: Option<Archived> = self
 			.raw
 			.request("cinearchive_block", rpc_params![hex0x(hash.as_bytes())])

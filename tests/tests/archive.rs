@@ -220,7 +220,7 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 	//     taken from the archive.
 	let indexed = cluster.start_full_node(
 		"indexed",
-		11,
+		7, // the plain node's key: it has stopped
 		["--sync", "full", "--blocks-pruning", "64", "--state-pruning", "archive-canonical", "--bootnodes", bootnode.as_str()],
 	);
 	wait_for("the indexer's node to sync and prune block #5's body", CLUSTER_TIMEOUT, &[&indexed], || {
