@@ -17,7 +17,7 @@ use std::{
 
 fn main() {
 	let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-	embed_echarts(&manifest.join("console"));
+	let echarts = embed_echarts(&manifest.join("console"));
 	let verifier = match std::env::var_os("CINECHAIN_VERIFIER_WASM") {
 		Some(path) => PathBuf::from(path),
 		None => build_verifier(&manifest.join("../proof")),
@@ -32,7 +32,7 @@ fn main() {
 		("strings.js", console.join("strings.js")),
 		("console.css", console.join("console.css")),
 		("verifier.js", console.join("verifier.js")),
-		("echarts.min.js", console.join("node_modules/echarts/dist/echarts.min.js")),
+		("echarts.min.js", echarts),
 		("verifier.wasm", verifier.clone()),
 	] {
 		println!("cargo:rerun-if-changed={}", path.display());
@@ -42,7 +42,8 @@ fn main() {
 	}
 }
 
-fn embed_echarts(console: &Path) {
+/// ECharts as npm installed it, checked to be there; its path.
+fn embed_echarts(console: &Path) -> PathBuf {
 	let echarts = console.join("node_modules/echarts/dist/echarts.min.js");
 	println!("cargo:rerun-if-changed={}", echarts.display());
 	println!("cargo:rerun-if-changed={}", console.join("package-lock.json").display());
@@ -53,6 +54,7 @@ fn embed_echarts(console: &Path) {
 		);
 	}
 	println!("cargo:rustc-env=CINECHAIN_ECHARTS_JS={}", echarts.display());
+	echarts
 }
 
 /// Builds `proof/web` with the same compiler, in a target directory of its own under OUT_DIR (the
