@@ -19,9 +19,11 @@ use sp_api::{ApiExt, ProvideRuntimeApi};
 use sp_blockchain::HeaderBackend;
 use sp_core::{Bytes, H256};
 use sp_keystore::KeystorePtr;
+use substrate_prometheus_endpoint::Registry;
 
 use crate::{
 	block::{self, Block},
+	metrics::Metrics,
 	peers::{AddressPolicy, Peers},
 	plan::ClusterView,
 	protocol::{possession_proof, ArchiveRpcClient, ArchivedBlock, ArchivedExtrinsic, BlockRef},
@@ -78,6 +80,8 @@ pub struct Archive<C> {
 	forwards: tokio::sync::Semaphore,
 	/// Turns for answering challenges ([`MAX_PROOFS`]).
 	proofs: tokio::sync::Semaphore,
+	/// On the node's Prometheus endpoint, when it has one.
+	metrics: Option<Metrics>,
 }
 
 /// Takes `(member, block it failed to prove)` to be reported on chain.
@@ -95,15 +99,26 @@ where
 {
 	/// Opens the archive store in `dir`; damaged copies found there are dropped (and fetched
 	/// again by the worker). Members this node's audits catch go to `reporter`, if any; other
-	/// members are reached only at addresses `peers` allows.
+	/// members are reached only at addresses `peers` allows. The metrics go to `registry`, if
+	/// any.
 	pub fn open(
 		client: Arc<C>,
 		keystore: KeystorePtr,
 		dir: &Path,
 		reporter: Option<Reporter>,
 		peers: AddressPolicy,
+		registry: Option<&Registry>,
 	) -> std::io::Result<Arc<Self>> {
+		let metrics = registry.and_then(|registry| {
+			Metrics::register(registry)
+				.map_err(|e| log::warn!(target: "archive", "archive metrics not registered: {e}"))
+				.ok()
+		});
 		let (store, damaged) = ArchiveStore::open(dir)?;
+		if let Some(metrics) = &metrics {
+			metrics.scrub_failures.inc_by(damaged.len() as u64);
+			metrics.blocks_held.set(store.held().len() as u64);
+		}
 		for d in &damaged {
 			log::warn!(target: "archive", "dropped damaged copy of block #{} ({:?}): {}", d.number, d.hash, d.why);
 		}
@@ -127,7 +142,13 @@ where
 			read_views: Mutex::new(None),
 			forwards: tokio::sync::Semaphore::new(MAX_FORWARDS),
 			proofs: tokio::sync::Semaphore::new(MAX_PROOFS),
+			metrics,
 		}))
+	}
+
+	/// The archive's metrics, when the node has a Prometheus endpoint.
+	pub fn metrics(&self) -> Option<&Metrics> {
+		self.metrics.as_ref()
 	}
 
 	pub fn client(&self) -> &Arc<C> {
@@ -344,6 +365,7 @@ where
 			return None;
 		}
 		let (bytes, node) = self.fetch_block(number, hash).await?;
+		self.metrics().inspect(|m| m.forwarded_queries.inc());
 		Some(ArchivedBlock { number, hash, block: Bytes(bytes), forwarded_from: Some(node) })
 	}
 
@@ -403,8 +425,10 @@ where
 			.collect();
 		while let Some((node, answer)) = asks.next().await {
 			match answer {
-				Ok(Some(found)) if self.answer_checks(&hash, &found) =>
-					return Some(ArchivedExtrinsic { forwarded_from: Some(node), block: None, ..found }),
+				Ok(Some(found)) if self.answer_checks(&hash, &found) => {
+					self.metrics().inspect(|m| m.forwarded_queries.inc());
+					return Some(ArchivedExtrinsic { forwarded_from: Some(node), block: None, ..found });
+				},
 				Ok(Some(_)) => log::warn!(target: "archive", "node {node} answered for extrinsic {hash:?} with a bad proof"),
 				Ok(None) => {},
 				Err(e) => log::debug!(target: "archive", "node {node} on extrinsic {hash:?}: {e}"),
@@ -427,6 +451,7 @@ where
 			Ok(Some((held, bytes))) if held == *hash => Some(bytes),
 			Ok(_) => None,
 			Err(damaged) => {
+				self.metrics().inspect(|m| m.scrub_failures.inc());
 				log::warn!(
 					target: "archive",
 					"damaged copy of block #{number} detected ({}); dropped, a good copy will be fetched",

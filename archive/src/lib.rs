@@ -15,6 +15,7 @@
 //! - [`peers`]: the client members use to reach each other (the protocol over bounded HTTP).
 //! - [`archive`]: the shared handle (store, chain, peers, suspects) and the answers to queries.
 //! - [`worker`]: the loop that runs on every finalized block.
+//! - [`metrics`]: what the archive shows on the node's Prometheus endpoint.
 //! - [`audit`]: random checks that the other holders keep what they must.
 //! - [`rpc`]: the server side of the protocol.
 //! - [`relay`]: the standard block-request protocol served with archived bodies, so that a new
@@ -23,6 +24,7 @@
 pub mod archive;
 pub mod audit;
 pub mod block;
+pub mod metrics;
 pub mod peers;
 pub mod plan;
 pub mod protocol;

@@ -91,7 +91,12 @@ where
 			// The client is gone: the node is shutting down.
 			return;
 		}
-		match pass(&archive, &mut planner).await {
+		let passed = pass(&archive, &mut planner).await;
+		if let (Some(metrics), Ok(done)) = (archive.metrics(), &passed) {
+			metrics.blocks_held.set(archive.store().held().len() as u64);
+			metrics.blocks_under_replicated.set(done.missing as u64);
+		}
+		match passed {
 			// Taking the newest finalized block is routine; anything more is worth a line.
 			Ok(done) if done.fetched > 1 || done.dropped > 0 || done.missing > 0 => log::info!(
 				target: "archive",
@@ -194,6 +199,7 @@ where
 		return;
 	}
 	let dropped = archive.store().drop_damaged(found);
+	archive.metrics().inspect(|m| m.scrub_failures.inc_by(dropped.len() as u64));
 	for damaged in dropped {
 		log::warn!(
 			target: "archive",

@@ -103,6 +103,7 @@ pub struct AppState {
 	pub store: Store,
 	pub prover: Arc<Prover>,
 	pub console: crate::console::Settings,
+	pub progress: Arc<crate::metrics::Progress>,
 }
 
 impl FromRef<AppState> for Store {
@@ -112,10 +113,11 @@ impl FromRef<AppState> for Store {
 }
 
 /// The API and the console ([`crate::console`]).
-pub fn router(store: Store, prover: Arc<Prover>, console: crate::console::Settings) -> Router {
+pub fn router(store: Store, prover: Arc<Prover>, console: crate::console::Settings, progress: Arc<crate::metrics::Progress>) -> Router {
 	Router::new()
 		.route("/openapi.json", get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }))
 		.route("/status", get(status))
+		.route("/metrics", get(metrics))
 		.route("/blocks/{number}", get(block))
 		.route("/screenings", get(screenings))
 		.route("/screenings.csv", get(screenings_csv))
@@ -136,7 +138,7 @@ pub fn router(store: Store, prover: Arc<Prover>, console: crate::console::Settin
 		.route("/proof/{device}/{seq}", get(proof))
 		.merge(crate::console::routes())
 		.fallback(|| async { not_found("no such endpoint; see /openapi.json".into()) })
-		.with_state(AppState { store, prover, console })
+		.with_state(AppState { store, prover, console, progress })
 }
 
 /// The proof that screening `seq` of `device` is on the finalized chain (see [`crate::prove`]).
@@ -155,6 +157,11 @@ impl From<ProofError> for ApiError {
 			ProofError::Database(e) => ApiError::from(e),
 		}
 	}
+}
+
+/// The follower's progress for Prometheus (see [`crate::metrics`]).
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+	([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.progress.render())
 }
 
 async fn status(State(store): State<Store>) -> ApiResult<Json<serde_json::Value>> {
@@ -575,7 +582,7 @@ mod tests {
 		let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
 		let addr = listener.local_addr().unwrap();
 		let server = tokio::spawn(async move {
-			axum::serve(listener, router(store, Arc::new(Prover::new("ws://127.0.0.1:1")), Default::default())).await.unwrap()
+			axum::serve(listener, router(store, Arc::new(Prover::new("ws://127.0.0.1:1")), Default::default(), Default::default())).await.unwrap()
 		});
 
 		// The last block's day (the 60th, 2026-11-29) is today; the 59th is the last complete one.
@@ -630,13 +637,13 @@ mod tests {
 		let spec: serde_json::Value = serde_json::from_str(OPENAPI).expect("openapi.json is JSON");
 		let paths = spec["paths"].as_object().expect("paths");
 		for route in [
-			"/status", "/blocks/{number}", "/screenings", "/screenings.csv", "/screenings/{device}/{seq}", "/devices", "/devices/{device}",
+			"/status", "/metrics", "/blocks/{number}", "/screenings", "/screenings.csv", "/screenings/{device}/{seq}", "/devices", "/devices/{device}",
 			"/devices/{device}/history", "/cinemas", "/cinemas/{cinema}", "/cinemas/{cinema}/history",
 			"/accounts/{account}/roles", "/accounts/{account}/history", "/archive-nodes/{node}/history", "/flags",
 			"/proof/{device}/{seq}", "/alerts", "/stats/daily", "/forecast", "/alerts/{id}/acknowledge", "/overview", "/calls/{call}",
 		] {
 			assert!(paths.contains_key(route), "openapi.json lacks {route}");
 		}
-		assert_eq!(paths.len(), 22, "openapi.json describes a route the server does not have");
+		assert_eq!(paths.len(), 23, "openapi.json describes a route the server does not have");
 	}
 }

@@ -37,6 +37,7 @@ use subxt::{
 
 use crate::{
 	decode::{self, EventIn},
+	metrics::Progress,
 	model::{BlockChanges, BlockInfo, Position, Snapshot, Subject},
 	node::Node,
 	store::{Cursor, Store},
@@ -86,6 +87,8 @@ pub struct Follower {
 	node: Node,
 	store: Store,
 	genesis: String,
+	/// What it has seen and written, for `/metrics`.
+	progress: Arc<Progress>,
 }
 
 impl Follower {
@@ -106,7 +109,13 @@ impl Follower {
 				)));
 			}
 		}
-		Ok(Follower { client, config, node, store, genesis })
+		Ok(Follower { client, config, node, store, genesis, progress: Arc::default() })
+	}
+
+	/// Counts its progress into `progress` (the API's `/metrics`).
+	pub fn with_progress(mut self, progress: Arc<Progress>) -> Self {
+		self.progress = progress;
+		self
 	}
 
 	/// The genesis hash of the chain followed.
@@ -132,6 +141,7 @@ impl Follower {
 	pub async fn run(&self, max_rate: Option<f64>) -> Result<(), Error> {
 		loop {
 			let finalized = self.finalized().await?;
+			self.progress.saw_finalized(finalized);
 			let cursor = self.store.cursor().await.map_err(|e| Error::Retry(format!("database: {e}")))?;
 			let next = cursor.as_ref().map_or(0, |c| c.block_number + 1);
 			if next <= finalized {
@@ -233,6 +243,7 @@ impl Follower {
 		self.store.write_blocks(&self.genesis, previous, blocks).await.map_err(|e| {
 			Error::Retry(format!("writing #{}..=#{}: {e}", blocks[0].0.number, last.number))
 		})?;
+		self.progress.wrote(last.number, blocks.len(), blocks.iter().map(|(_, changes)| changes.screenings.len()).sum());
 		Ok(Cursor { genesis_hash: self.genesis.clone(), block_number: last.number, block_hash: last.hash.clone() })
 	}
 

@@ -8,6 +8,7 @@
 //! - [`model`]: the rows; [`store`]: SQLite or PostgreSQL, one schema (`schema.sql`).
 //! - [`query`]: the API's parameters, checked and bounded, as SQL; [`api`]: the HTTP routes.
 //! - [`prove`]: proofs that a record is on the finalized chain, from the node at request time.
+//! - [`metrics`]: the follower's progress, served at `/metrics` for Prometheus.
 //! - [`node`]: the node's JSON-RPC as both the follower and the prover use it.
 //! - [`versions`]: which runtime version each block is read with, learned a range at a time.
 //! - [`days`]: local days and their dates.
@@ -26,6 +27,7 @@ pub mod decode;
 pub mod follow;
 pub mod forecast;
 pub mod knowledge;
+pub mod metrics;
 pub mod model;
 pub mod node;
 pub mod prove;

@@ -123,7 +123,11 @@ async fn main() -> ExitCode {
 		},
 	};
 	eprintln!("cinechain-indexer: API on http://{} (contract at /openapi.json); console at http://{}/console/", cli.listen, cli.listen);
-	let server = axum::serve(listener, api::router(store.clone(), std::sync::Arc::new(Prover::new(&cli.node)), settings));
+	let progress = std::sync::Arc::new(cinechain_indexer::metrics::Progress::default());
+	let server = axum::serve(
+		listener,
+		api::router(store.clone(), std::sync::Arc::new(Prover::new(&cli.node)), settings, progress.clone()),
+	);
 	if cli.no_follow {
 		return match server.await {
 			Ok(()) => ExitCode::SUCCESS,
@@ -141,7 +145,7 @@ async fn main() -> ExitCode {
 	});
 	let knowledge = Knowledge::new(store.clone(), limits, catalogue);
 	tokio::spawn(async move { knowledge.run().await });
-	follow_forever(&cli.node, store, cli.max_blocks_per_second).await
+	follow_forever(&cli.node, store, cli.max_blocks_per_second, progress).await
 }
 
 fn positive_rate(s: &str) -> Result<f64, String> {
@@ -153,11 +157,12 @@ fn positive_rate(s: &str) -> Result<f64, String> {
 
 /// Follows the chain; on an error (node gone, a block that cannot be read), says why and tries
 /// again from the same block, backing off up to 30 s.
-async fn follow_forever(node: &str, store: Store, max_rate: Option<f64>) -> ExitCode {
+async fn follow_forever(node: &str, store: Store, max_rate: Option<f64>, progress: std::sync::Arc<cinechain_indexer::metrics::Progress>) -> ExitCode {
 	let mut backoff = Duration::from_secs(1);
 	loop {
 		match Follower::connect(node, store.clone()).await {
 			Ok(follower) => {
+				let follower = follower.with_progress(progress.clone());
 				eprintln!("cinechain-indexer: following {node} (genesis {})", follower.genesis());
 				backoff = Duration::from_secs(1);
 				if let Err(e) = follower.run(max_rate).await {

@@ -184,6 +184,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as sp_runtime::trait
 		&archive_dir,
 		reporter,
 		archive.peers(),
+		config.prometheus_registry(),
 	)
 	.map_err(|e| ServiceError::Other(format!("cannot open the archive store {}: {e}", archive_dir.display())))?;
 

@@ -86,19 +86,31 @@ pub const HOURS: BlockNumber = MINUTES * 60;
 /// Blocks in a day.
 pub const DAYS: BlockNumber = HOURS * 24;
 
-#[runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("cinechain"),
-	impl_name: alloc::borrow::Cow::Borrowed("cinechain-node"),
-	authoring_version: 1,
-	// Bump on every change to the runtime's logic; clients and nodes compare it.
-	spec_version: 101,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	// Bump when calls or their encoding change: signed transactions carry it.
-	transaction_version: 1,
-	system_version: 1,
-};
+/// The runtime's version, with the `spec_version` given (the `#[runtime_version]` attribute
+/// reads literals only, hence the macro).
+macro_rules! runtime_version_with_spec {
+	($spec_version:tt) => {
+		#[runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("cinechain"),
+			impl_name: alloc::borrow::Cow::Borrowed("cinechain-node"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			// Bump when calls or their encoding change: signed transactions carry it.
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+// Bump `spec_version` on every change to the runtime's logic; clients and nodes compare it.
+#[cfg(not(feature = "next-release"))]
+runtime_version_with_spec!(101);
+// The next release (see the `next-release` feature in Cargo.toml): what a running chain is
+// upgraded to in the runtime upgrade test and in operators' rehearsals.
+#[cfg(feature = "next-release")]
+runtime_version_with_spec!(102);
 
 /// Types the node and light clients use without knowing the runtime's calls.
 pub mod opaque {
@@ -192,7 +204,11 @@ pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Storage migrations run on the next runtime upgrade, beyond the pallets' own (see
 /// [`migrations`]).
+#[cfg(not(feature = "next-release"))]
 type Migrations = (migrations::DevicesV2,);
+/// The next release re-keys the cinema registry (`pallet_cinemas::migrations::v1`).
+#[cfg(feature = "next-release")]
+type Migrations = (migrations::DevicesV2, pallet_cinemas::migrations::v1::MigrateToV1<Runtime>);
 
 /// Dispatches blocks and extrinsics to the pallets.
 pub type Executive = frame_executive::Executive<

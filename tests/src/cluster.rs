@@ -38,7 +38,13 @@ pub fn chain_spec_with_slot(dir: &Path, slot_ms: u64) -> PathBuf {
 /// storage parameter's name, such as `:ArchiveOfflineRemoval:`, and its SCALE-encoded value)
 /// set in its genesis.
 pub fn chain_spec_with(dir: &Path, params: &[(&str, Vec<u8>)]) -> PathBuf {
-	let mut spec: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", "dev", "--raw"]))
+	chain_spec_of("dev", dir, params)
+}
+
+/// `chain`'s chain spec (`dev` or `local`), raw, written to `dir`, with the runtime parameters
+/// `params` set in its genesis (as [`chain_spec_with`]).
+pub fn chain_spec_of(chain: &str, dir: &Path, params: &[(&str, Vec<u8>)]) -> PathBuf {
+	let mut spec: Value = serde_json::from_str(&run_node_command(&["build-spec", "--chain", chain, "--raw"]))
 		.expect("build-spec prints JSON");
 	set_genesis_params(&mut spec, params);
 	let path = dir.join("chain-spec.json");
@@ -154,7 +160,7 @@ impl Cluster {
 		let base = self.dir.join(&name);
 		let spec = self.insert_archive_key(&base, n);
 		let node = Node::start(
-			NodeConfig::new(&name, &spec, n + 1).args([
+			NodeConfig::new(&name, &spec, n + 1).with_prometheus().args([
 				"--archive".to_string(),
 				// What the archive does, block by block: a failing test prints it.
 				"-larchive=debug".into(),

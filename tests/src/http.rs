@@ -32,6 +32,19 @@ impl Answer {
 	}
 }
 
+/// The value of metric `name` in a Prometheus text exposition (its first series, whatever its
+/// labels: a node labels every metric with its chain).
+pub fn metric(text: &str, name: &str) -> Option<f64> {
+	text.lines().find_map(|line| {
+		let rest = line.strip_prefix(name)?;
+		let value = match rest.strip_prefix('{') {
+			Some(labelled) => labelled.split_once("} ")?.1,
+			None => rest.strip_prefix(' ')?,
+		};
+		value.trim().parse().ok()
+	})
+}
+
 /// `method path` on `127.0.0.1:port` with extra `headers` and a JSON `body`; `Err` when the
 /// server does not answer (not up yet, gone).
 pub fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&Value>) -> Result<Answer, String> {

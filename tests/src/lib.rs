@@ -183,12 +183,20 @@ pub struct NodeConfig {
 	pub key_index: usize,
 	/// Extra arguments (`--alice`, `--validator`, `--bootnodes ...`).
 	pub extra_args: Vec<String>,
+	/// Whether it serves Prometheus metrics (on a free port; [`Node::metric`]).
+	pub prometheus: bool,
 }
 
 impl NodeConfig {
 	/// A node on `chain` with the identity `NODE_KEYS[key_index]`.
 	pub fn new(name: &str, chain: &str, key_index: usize) -> Self {
-		Self { name: name.into(), chain: chain.into(), key_index, extra_args: Vec::new() }
+		Self { name: name.into(), chain: chain.into(), key_index, extra_args: Vec::new(), prometheus: false }
+	}
+
+	/// Serves Prometheus metrics, on 127.0.0.1 and a free port.
+	pub fn with_prometheus(mut self) -> Self {
+		self.prometheus = true;
+		self
 	}
 
 	/// Adds command-line arguments.
@@ -206,6 +214,8 @@ pub struct Node {
 	pub rpc: Rpc,
 	/// Its libp2p listen port on 127.0.0.1.
 	pub p2p_port: u16,
+	/// Its Prometheus port on 127.0.0.1, if it serves metrics.
+	pub prometheus_port: Option<u16>,
 	/// When the process was spawned.
 	pub started: Instant,
 	child: Mutex<Option<Child>>,
@@ -235,25 +245,38 @@ impl Node {
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{p2p_port}")])
 			.args(["--rpc-port", &rpc_port.to_string()])
 			// Loopback only: no discovery beyond the nodes a test names, no telemetry.
-			.args(["--no-mdns", "--no-telemetry", "--no-prometheus"])
+			.args(["--no-mdns", "--no-telemetry"])
 			// Archive members register loopback addresses, which nodes refuse by default.
 			.arg("--archive-allow-private-peers")
 			.args(&config.extra_args)
 			.stdin(Stdio::null())
 			.stdout(log.try_clone().expect("clone log handle"))
 			.stderr(log);
+		let prometheus_port = config.prometheus.then(free_port);
+		match prometheus_port {
+			Some(port) => command.args(["--prometheus-port", &port.to_string()]),
+			None => command.arg("--no-prometheus"),
+		};
 		let child = command
 			.spawn()
 			.unwrap_or_else(|e| panic!("cannot start {}: {e}", node_binary().display()));
 		Node {
 			rpc: Rpc::new(rpc_port),
 			p2p_port,
+			prometheus_port,
 			started: Instant::now(),
 			child: Mutex::new(Some(child)),
 			base_path: base_path.to_path_buf(),
 			log_path,
 			config,
 		}
+	}
+
+	/// The value of metric `name` on its Prometheus endpoint (`None` if it serves none, is not
+	/// up, or has no such metric).
+	pub fn metric(&self, name: &str) -> Option<f64> {
+		let answer = http::request(self.prometheus_port?, "GET", "/metrics", &[], None).ok()?;
+		http::metric(&answer.body, name)
 	}
 
 	/// Its multiaddress with peer id, for other nodes' `--bootnodes`.

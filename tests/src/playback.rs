@@ -117,6 +117,33 @@ pub fn screening_event(n: u64) -> Value {
 	event
 }
 
+/// A screening record of one device as the chain's `ScreeningRecorded` event shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recorded {
+	pub seq: u64,
+	pub title: String,
+	/// The block it is in.
+	pub block: u32,
+}
+
+/// Every `ScreeningRecorded` of `device` in blocks 1..=`last`, in chain order, read with the
+/// generated types (each block's events with its own runtime's metadata).
+pub async fn recorded(client: &Client, last: u32, device: u64) -> Vec<Recorded> {
+	let mut out = Vec::new();
+	for number in 1..=last {
+		let at = client.at_block(number).await.expect("block");
+		let events = at.events().fetch().await.expect("events");
+		for event in events.find::<cinechain::screenings::events::ScreeningRecorded>() {
+			let event = event.expect("decodes");
+			if event.device == device {
+				let title = String::from_utf8(event.record.film.title.0.clone()).expect("UTF-8 title");
+				out.push(Recorded { seq: event.seq, title, block: number });
+			}
+		}
+	}
+	out
+}
+
 /// The sequence number of `device`'s last record at the finalized head.
 pub async fn head_seq(client: &Client, device: u64) -> u64 {
 	let at = client.at_current_block().await.expect("finalized block");

@@ -4,7 +4,9 @@
 //! 1. A chain of 500+ finalized blocks carrying screening-sized extrinsics: every block is held
 //!    by exactly R members, each member holds about R/5 of them, the holders are those the
 //!    runtime API names, and every member answers for every block and every extrinsic; so does
-//!    a plain full node that pruned them, by forwarding to the cluster.
+//!    a plain full node that pruned them, by forwarding to the cluster. The members' metrics
+//!    (blocks held, blocks missing from their share, forwarded queries, damaged copies; on
+//!    their Prometheus endpoints) agree, here and after the faults below.
 //! 1c. The indexer backfills a node that keeps every finalized state but prunes old bodies: it
 //!    takes them from the cluster, and indexes every block with the extrinsics a node that kept
 //!    every body has, the old ones marked as taken from the archive.
@@ -47,6 +49,11 @@ const SLOT_MS: u64 = 1_000;
 const CLUSTER_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long a new node may take to sync and execute the 500-block chain.
 const SYNC_TIMEOUT: Duration = Duration::from_secs(300);
+/// The archive's metrics on a member's Prometheus endpoint.
+const BLOCKS_HELD: &str = "cinechain_archive_blocks_held";
+const UNDER_REPLICATED: &str = "cinechain_archive_blocks_under_replicated";
+const FORWARDED: &str = "cinechain_archive_forwarded_queries_total";
+const SCRUB_FAILURES: &str = "cinechain_archive_scrub_failures_total";
 
 /// Asks member `member` for block `number` and checks the answer is the chain's block; on
 /// failure, says which running members hold a copy and prints the nodes' logs.
@@ -165,6 +172,16 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 			holders.len() == r && holders.iter().all(|id| holdings[by_id[id]].contains(&(number, hash.clone())))
 		})
 	});
+	// Their metrics say the same: what each holds (a pass behind, as new blocks come), and none
+	// of their share missing.
+	for (index, member) in cluster.members.iter().enumerate() {
+		wait_for(&format!("member {index}'s archive metrics"), CLUSTER_TIMEOUT, &[&member.node], || {
+			let held_now = held(&member.node).len() as f64;
+			member.node.metric(BLOCKS_HELD).is_some_and(|m| (m - held_now).abs() <= 10.0) &&
+				member.node.metric(UNDER_REPLICATED) == Some(0.0)
+		});
+	}
+	let forwarded_before: f64 = cluster.members.iter().map(|m| m.node.metric(FORWARDED).expect("the forwarded counter")).sum();
 	// Every member answers for every block (by number and by hash) and every extrinsic.
 	let mut forwarded = 0;
 	for (index, _) in cluster.members.iter().enumerate() {
@@ -176,6 +193,8 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 		assert_eq!(by_hash["number"], json!(7));
 	}
 	assert!(forwarded > 0, "some answers must have been forwarded");
+	let forwarded_after: f64 = cluster.members.iter().map(|m| m.node.metric(FORWARDED).expect("the forwarded counter")).sum();
+	assert!(forwarded_after - forwarded_before >= forwarded as f64, "{forwarded} answers forwarded, counted {forwarded_after} - {forwarded_before}");
 	let finalized_extrinsics: Vec<&String> = extrinsics.iter().take(BLOCKS as usize).collect();
 	for (index, member) in cluster.members.iter().enumerate() {
 		for (i, hash) in finalized_extrinsics.iter().enumerate() {
@@ -267,6 +286,11 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 	let detected = cluster.wait_offline(1, killed_at, CLUSTER_TIMEOUT);
 	let repaired = cluster.wait_replicated("R copies again after a death", at_kill, CLUSTER_TIMEOUT);
 	eprintln!("death: offline after {detected:?}; back to R copies {repaired:?} later (#{at_kill} blocks)");
+	for member in cluster.alive() {
+		wait_for(&format!("member {}: nothing of its share missing after the death", member.id), CLUSTER_TIMEOUT, &[&member.node], || {
+			member.node.metric(UNDER_REPLICATED) == Some(0.0)
+		});
+	}
 
 	// 3. A new member receives its share.
 	let newcomer = cluster.add_member();
@@ -313,6 +337,8 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 	assert_eq!(answer["block"].as_str(), Some(good.as_str()), "the damaged copy must not be served");
 	wait_repaired(&cluster, victim, number, &good);
 	eprintln!("one fault: damaged copy of #{number} never served, repaired");
+	let failures = cluster.members[victim].node.metric(SCRUB_FAILURES).expect("the scrub failures counter");
+	assert!(failures >= 1.0, "the damaged copy is counted: {failures}");
 
 	// 6. Two faults at once: a holder dies, and before the chain notices, another holder's copy
 	//    is damaged. The third copy serves the block.
@@ -325,6 +351,8 @@ fn an_archive_cluster_keeps_every_block_r_times_through_deaths_joins_and_damage(
 	wait_repaired(&cluster, victim, number, &good);
 	cluster.wait_offline(4, killed_at, CLUSTER_TIMEOUT);
 	eprintln!("two faults at once: #{number} still served and repaired");
+	let failures_now = cluster.members[victim].node.metric(SCRUB_FAILURES).expect("the scrub failures counter");
+	assert!(failures_now > failures, "the second damaged copy is counted: {failures} then {failures_now}");
 
 	// 7. R faults at once: the last running holder's copy is damaged while the other holders are
 	//    down (member 5 killed now; 2, 3 and 4 before). No good copy can be reached: the answer

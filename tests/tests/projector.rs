@@ -18,6 +18,7 @@ use std::{
 
 use cinechain_e2e::{
 	chain::{cinechain, connect, submit, Client},
+	playback::{head_seq, recorded},
 	records::now_ms,
 	projector, projector_ok, ship_chain_spec, wait_for, Node, NodeConfig,
 };
@@ -96,33 +97,12 @@ fn drop_event(spool: &Path, n: usize) {
 }
 
 
-/// Every `ScreeningRecorded` of `device` in the finalized chain, in chain order: `(seq, title)`.
-async fn recorded(client: &Client, finalized: u32, device: u64) -> Vec<(u64, String)> {
-	let mut out = Vec::new();
-	for number in 1..=finalized {
-		let at = client.at_block(number).await.expect("block");
-		let events = at.events().fetch().await.expect("events");
-		for event in events.find::<cinechain::screenings::events::ScreeningRecorded>() {
-			let event = event.expect("decodes");
-			if event.device == device {
-				out.push((event.seq, String::from_utf8(event.record.film.title.0.clone()).unwrap()));
-			}
-		}
-	}
-	out
-}
-
 /// Asserts that the chain holds screenings 0..n of the spool, each once, as records 1..=n.
 async fn assert_exactly_once_in_order(client: &Client, node: &Node, device: u64, n: usize) {
-	let on_chain = recorded(client, node.finalized_number(), device).await;
+	let on_chain: Vec<(u64, String)> =
+		recorded(client, node.finalized_number(), device).await.into_iter().map(|r| (r.seq, r.title)).collect();
 	let expected: Vec<(u64, String)> = (0..n).map(|i| (i as u64 + 1, format!("screening {i:03}"))).collect();
 	assert_eq!(on_chain, expected);
-}
-
-async fn head_seq(client: &Client, device: u64) -> u64 {
-	let at = client.at_current_block().await.expect("finalized block");
-	let heads = at.storage().entry(cinechain::storage().screenings().heads()).unwrap();
-	heads.fetch((device,)).await.unwrap().decode().unwrap().last_seq
 }
 
 #[test]

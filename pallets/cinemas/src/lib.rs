@@ -28,6 +28,7 @@ pub use pallet::*;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+pub mod migrations;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -41,6 +42,29 @@ use cinechain_primitives::{Permissions, Role};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use frame_support::{pallet_prelude::*, traits::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
+
+/// Where this pallet logs.
+pub const LOG_TARGET: &str = "runtime::cinemas";
+
+/// The registry's storage layout.
+///
+/// - 0: keys hashed with `Twox64Concat` (the released runtime).
+/// - 1: keys hashed with `Blake2_128Concat` (the next release; [`migrations::v1`]). Cinema codes
+///   are chosen by registrars, outside the chain's control, and FRAME keeps `Twox64Concat` for
+///   keys nobody can choose. Built with the `next-release` feature until that release ships:
+///   the runtime upgrade test and operators' rehearsals upgrade a running chain to it.
+#[cfg(not(feature = "next-release"))]
+pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+/// See above.
+#[cfg(feature = "next-release")]
+pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
+/// How the registry hashes cinema codes into storage keys (see [`STORAGE_VERSION`]).
+#[cfg(not(feature = "next-release"))]
+pub type RegistryHasher = Twox64Concat;
+/// See above.
+#[cfg(feature = "next-release")]
+pub type RegistryHasher = Blake2_128Concat;
 
 /// The most bytes of a cinema's name.
 pub const MAX_NAME_LEN: u32 = 64;
@@ -76,6 +100,7 @@ pub mod pallet {
 	use frame_system::pallet_prelude::*;
 
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -90,7 +115,7 @@ pub mod pallet {
 
 	/// The registry: national cinema code -> entry.
 	#[pallet::storage]
-	pub type Cinemas<T: Config> = StorageMap<_, Twox64Concat, CinemaId, Cinema>;
+	pub type Cinemas<T: Config> = StorageMap<_, RegistryHasher, CinemaId, Cinema>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]

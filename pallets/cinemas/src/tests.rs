@@ -100,3 +100,64 @@ fn only_the_admin_moves_a_cinema_to_another_region() {
 		check();
 	});
 }
+
+mod migration_v1 {
+	use super::*;
+	use crate::migrations::v1::{check, snapshot, RehashRegistry};
+	use codec::Encode;
+	use frame_support::{
+		migrations::VersionedMigration,
+		storage::{unhashed, StoragePrefixedMap},
+		traits::{GetStorageVersion, OnRuntimeUpgrade, StorageVersion},
+		StorageHasher,
+	};
+
+	// The runtime moves keys from Twox64Concat; here they move from another hasher than the
+	// build's own, so that the move is a real one whichever layout this build has.
+	type Old = frame_support::Identity;
+	type Migration = VersionedMigration<0, 1, RehashRegistry<Test, Old>, crate::Pallet<Test>, ()>;
+
+	fn old_key(code: u32) -> Vec<u8> {
+		[&Registry::<Test>::final_prefix()[..], &Old::hash(&code.encode())[..]].concat()
+	}
+
+	fn cinema(region_code: &str, text: &str) -> Cinema {
+		Cinema { region: region(region_code), name: name(text), location: Some(Location { latitude: 39_900_000, longitude: 116_400_000 }) }
+	}
+
+	#[test]
+	fn version_0_entries_are_rekeyed_once_and_an_unreadable_one_is_left_in_place() {
+		new_test_ext().execute_with(|| {
+			let entries = [(11010501, cinema("CN-BJ", "Capital")), (31010101, cinema("CN-SH", "Bund")), (7, cinema("CN-GD", "Seven"))];
+			for (code, entry) in &entries {
+				unhashed::put_raw(&old_key(*code), &entry.encode());
+			}
+			unhashed::put_raw(&old_key(99), b"\x09not a cinema");
+			StorageVersion::new(0).put::<crate::Pallet<Test>>();
+			let before = snapshot::<Test, Old>();
+			assert_eq!(before.len(), 3, "the unreadable entry is not in the snapshot");
+
+			Migration::on_runtime_upgrade();
+
+			assert_eq!(crate::Pallet::<Test>::on_chain_storage_version(), 1);
+			for (code, entry) in &entries {
+				assert_eq!(Registry::<Test>::get(code).as_ref(), Some(entry), "cinema {code} readable under its code");
+				if crate::RegistryHasher::hash(&code.encode()) != Old::hash(&code.encode()) {
+					assert_eq!(unhashed::get_raw(&old_key(*code)), None, "cinema {code}'s old key is gone");
+				}
+			}
+			assert_eq!(unhashed::get_raw(&old_key(99)), Some(b"\x09not a cinema".to_vec()), "kept, not dropped");
+			assert_eq!(check::<Test>(&before), Ok(()));
+			// The check refuses a registry that lost an entry.
+			Registry::<Test>::remove(7);
+			assert!(check::<Test>(&before).is_err());
+			Registry::<Test>::insert(7, cinema("CN-GD", "Seven"));
+
+			// A second run changes nothing: the storage version guards it.
+			unhashed::put_raw(&old_key(5), &cinema("CN-BJ", "Late").encode());
+			Migration::on_runtime_upgrade();
+			assert_eq!(Registry::<Test>::get(5), None);
+			assert_eq!(check::<Test>(&before), Ok(()));
+		});
+	}
+}
