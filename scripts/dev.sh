@@ -91,25 +91,5 @@ fi
 indexer_pid=$!
 echo "[dev] the regulators' console: http://$api/console/"
 
-# The simulated playback system: one short film after another, a screening event every few
-# seconds (each plays from just after the last one ended until a second ago). A few are
-# anomalous, so that the console shows alerts in the first minutes: every 7th starts before the
-# one before it ended (a "ghost" screening: `device_overlap`), every 11th lasts half a second
-# against the few seconds the film's other screenings take (`short_screening`).
-titles=("The Projectionist" "Cinema Paradiso" "Hugo" "The Last Picture Show")
-n=1
-last_end=$(( $(date +%s) * 1000 - 60000 ))
-while kill -0 "$node_pid" 2>/dev/null; do
-  sleep "${CINECHAIN_DEMO_INTERVAL:-6}"
-  now=$(( $(date +%s) * 1000 ))
-  start=$(( last_end + 1000 )) end=$(( now - 1000 ))
-  if (( n % 7 == 0 )); then start=$(( last_end - 3000 )); fi
-  if (( end <= start + 500 )); then end=$(( start + 1500 )); fi
-  if (( n % 11 == 0 )); then start=$(( end - 500 )); fi
-  name="$(date +%Y%m%dT%H%M%S)-$n"
-  printf '{"film":{"title":"%s","film_code":"00110123202%d"},"projectionist":"P-0042","hall":1,"started_at":%d,"ended_at":%d,"outcome":"completed"}' \
-    "${titles[$(( n % 4 ))]}" $(( n % 4 )) "$start" "$end" >"$spool/.$name.json"
-  mv "$spool/.$name.json" "$spool/$name.json"
-  last_end=$end
-  n=$(( n + 1 ))
-done
+# The simulated playback system (scripts/playback.sh), until the node stops.
+bash scripts/playback.sh "$spool" "${CINECHAIN_DEMO_INTERVAL:-6}" "$node_pid"

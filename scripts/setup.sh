@@ -54,6 +54,18 @@ if [ "$have" != "$pinned" ] || [ ! -f "$console/node_modules/echarts/dist/echart
   (cd "$console" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 
+# Docker, compose and debootstrap: the images and the compose network are tested
+# (scripts/test-docker.sh); where no image can be pulled, the base image is made with debootstrap.
+# Each only where missing: a machine with Docker's own packages keeps them.
+docker_missing=()
+have_cmd dockerd || docker_missing+=(docker.io)
+have_cmd docker-compose || docker compose version >/dev/null 2>&1 || docker_missing+=(docker-compose)
+have_cmd debootstrap || docker_missing+=(debootstrap)
+if ((${#docker_missing[@]})); then
+  if have_cmd apt-get; then apt_install "${docker_missing[@]}"
+  else log "please install ${docker_missing[*]} (the docker test needs them)"; fi
+fi
+
 # A headless browser and its WebDriver: the console's tests drive a real Chromium.
 # Chinese fonts, so that the Chinese console renders (and its screenshots show) its words.
 if ! have_cmd chromium || ! have_cmd chromedriver || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then

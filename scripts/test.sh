@@ -36,5 +36,18 @@ if [ "$#" -eq 0 ]; then
     -p pallet-supervisors -p pallet-cinemas -p pallet-devices -p pallet-screenings -p pallet-archive \
     --lib -- benchmark --test-threads "${CINECHAIN_TEST_THREADS:-2}" || status=$?
 fi
+# The images and the compose network (scripts/test-docker.sh): last, once no test's nodes run,
+# as the compose network takes fixed ports on 127.0.0.1. Skipped when arguments select tests;
+# CINECHAIN_SKIP_DOCKER=1 skips it on a machine without Docker (and says so).
+if [ "$#" -eq 0 ]; then
+  if [ "${CINECHAIN_SKIP_DOCKER:-}" = 1 ]; then
+    echo "[test] SKIPPED the docker test (CINECHAIN_SKIP_DOCKER=1)"
+  else
+    echo "[test] docker images and the compose network"
+    docker_started=$(date +%s)
+    bash scripts/test-docker.sh || status=$?
+    echo "[test] docker test took $(( $(date +%s) - docker_started )) s"
+  fi
+fi
 echo "[test] done in $(( $(date +%s) - started )) s"
 exit "$status"

@@ -5,6 +5,11 @@
 //!
 //! Reads only the keystore and the chain spec (the genesis block is rebuilt in memory), so it
 //! runs before the node's first start as well as beside a running node.
+//!
+//! With `--submit <node's JSON-RPC URL>` it also registers the node: it signs
+//! `archive.registerNode` with the operator's secret URI and hands it to that node's pool. That
+//! is for operators who script their deployment (the compose network in `docker/` does); others
+//! paste the printed proof into Polkadot-JS Apps and sign there.
 
 use std::sync::Arc;
 
@@ -17,6 +22,7 @@ use sc_service::{
 use sp_core::{
 	crypto::{ByteArray, Ss58Codec},
 	hexdisplay::HexDisplay,
+	Pair as _,
 };
 use sp_keystore::Keystore;
 use sp_runtime::traits::Block as _;
@@ -29,6 +35,30 @@ pub struct ArchiveRegistrationCmd {
 	/// remove the node. The proof is good for this account only.
 	#[arg(long)]
 	pub operator: String,
+
+	/// Also registers the node: sends `archive.registerNode`, signed by the operator
+	/// (--operator-suri), to the node whose JSON-RPC is at this URL (e.g.
+	/// http://127.0.0.1:9944), and prints the transaction's hash. Needs one archive key in the
+	/// keystore, and --peer-id, --address and --zone.
+	#[arg(long, requires_all = ["operator_suri", "peer_id", "address", "zone"])]
+	pub submit: Option<String>,
+
+	/// The operator's secret URI (its seed phrase or, on development chains, e.g. //Alice):
+	/// signs the registration. It must be --operator's.
+	#[arg(long)]
+	pub operator_suri: Option<String>,
+
+	/// The node's libp2p peer id (`cinechain-node key inspect-node-key`, or its log at start).
+	#[arg(long)]
+	pub peer_id: Option<String>,
+
+	/// The URL other members reach the node's JSON-RPC at (http://host:9944).
+	#[arg(long)]
+	pub address: Option<String>,
+
+	/// The node's zone: its network segment, so that a block's copies sit in different ones.
+	#[arg(long)]
+	pub zone: Option<u16>,
 
 	#[allow(missing_docs)]
 	#[clap(flatten)]
@@ -75,7 +105,11 @@ impl ArchiveRegistrationCmd {
 			.into());
 		}
 		let genesis = genesis_hash(chain_spec.as_ref())?;
+		if self.submit.is_some() && keys.len() != 1 {
+			return Err(format!("--submit registers one archive key; the keystore at {} holds {}", path.display(), keys.len()).into());
+		}
 		let mut entries = Vec::new();
+		let mut proofs = Vec::new();
 		for public in keys {
 			let key = AccountId::from(public);
 			let payload = pallet_archive::key_payload(&genesis, &operator, &key);
@@ -83,6 +117,7 @@ impl ArchiveRegistrationCmd {
 				.sr25519_sign(pallet_archive::crypto::KEY_TYPE, &public, &payload)
 				.map_err(|e| format!("cannot sign with archive key {key}: {e}"))?
 				.ok_or_else(|| format!("archive key {key} vanished from the keystore"))?;
+			proofs.push((key.clone(), signature));
 			entries.push(serde_json::json!({
 				"key": key.to_ss58check(),
 				"proof": { "Sr25519": format!("0x{}", HexDisplay::from(&signature.as_slice())) },
@@ -94,7 +129,68 @@ impl ArchiveRegistrationCmd {
 			"keys": entries,
 		});
 		println!("{}", serde_json::to_string_pretty(&answer).map_err(|e| e.to_string())?);
+		if let (Some(url), Some((key, proof))) = (&self.submit, proofs.pop()) {
+			let operator_pair = sp_core::sr25519::Pair::from_string(self.operator_suri.as_deref().unwrap_or_default(), None)
+				.map_err(|e| format!("--operator-suri is not a secret URI: {e:?}"))?;
+			if AccountId::from(operator_pair.public()) != operator {
+				return Err("--operator-suri is not --operator's secret".into());
+			}
+			let call = cinechain_runtime::RuntimeCall::Archive(pallet_archive::Call::register_node {
+				key,
+				peer_id: bounded("--peer-id", self.peer_id.as_deref().unwrap_or_default())?,
+				address: bounded("--address", self.address.as_deref().unwrap_or_default())?,
+				zone: self.zone.unwrap_or_default(),
+				proof: sp_runtime::MultiSignature::Sr25519(proof),
+			});
+			let hash = submit::signed(url, call, &operator_pair, genesis)?;
+			println!("{{\"submitted\": \"{hash}\"}}");
+		}
 		Ok(())
+	}
+}
+
+fn bounded<S: sp_core::Get<u32>>(flag: &str, text: &str) -> sc_cli::Result<sp_runtime::BoundedVec<u8, S>> {
+	text.as_bytes().to_vec().try_into().map_err(|_| format!("{flag} is longer than {} bytes", S::get()).into())
+}
+
+/// Sending a signed transaction to a node's JSON-RPC, from the command line.
+mod submit {
+	use cinechain_archive::peers::{AddressPolicy, Peers};
+	use cinechain_runtime::{AccountId, Hash, RuntimeCall, SignedPayload, UncheckedExtrinsic};
+	use codec::Encode;
+	use jsonrpsee::{core::client::ClientT, rpc_params};
+	use sp_core::{crypto::Ss58Codec, sr25519, Pair};
+	use sp_runtime::{generic::Era, MultiAddress, MultiSignature};
+
+	/// Signs `call` by `signer` for the chain with genesis `genesis` (immortal, no tip), sends it
+	/// to the node at `url` and returns its hash as the node reports it. The nonce and the
+	/// runtime's versions are the node's.
+	pub fn signed(url: &str, call: RuntimeCall, signer: &sr25519::Pair, genesis: Hash) -> sc_cli::Result<String> {
+		let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+		runtime.block_on(async {
+			// The operator names their own node: loopback and private addresses are fine here.
+			let peers = Peers::new(std::time::Duration::from_secs(30), AddressPolicy::AllowPrivate);
+			let node = peers.at(url).map_err(|e| format!("--submit {url}: {e}"))?;
+			let rpc = |e: jsonrpsee::core::client::Error| format!("the node at {url}: {e}");
+			let account = AccountId::from(signer.public());
+			let nonce: u32 = node.request("system_accountNextIndex", rpc_params![account.to_ss58check()]).await.map_err(rpc)?;
+			let version: serde_json::Value = node.request("state_getRuntimeVersion", rpc_params![]).await.map_err(rpc)?;
+			let number = |field: &str| {
+				version[field].as_u64().map(|n| n as u32).ok_or_else(|| format!("the node's runtime version has no {field}"))
+			};
+			let extension = cinechain_runtime::tx_extension(nonce, Era::Immortal);
+			// What the extensions add to the signed payload without carrying it: spec and
+			// transaction versions, genesis (twice: the chain, and the immortal era's
+			// checkpoint), no metadata hash.
+			let implicit = ((), number("specVersion")?, number("transactionVersion")?, genesis, genesis, (), (), (), (), (), None, ());
+			let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
+			let signature = payload.using_encoded(|bytes| signer.sign(bytes));
+			let extrinsic =
+				UncheckedExtrinsic::new_signed(call, MultiAddress::Id(account), MultiSignature::Sr25519(signature), extension);
+			let encoded = format!("0x{}", sp_core::hexdisplay::HexDisplay::from(&extrinsic.encode()));
+			let hash: Hash = node.request("author_submitExtrinsic", rpc_params![encoded]).await.map_err(rpc)?;
+			Ok::<_, sc_cli::Error>(format!("{hash:?}"))
+		})
 	}
 }
 
