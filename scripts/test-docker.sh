@@ -12,20 +12,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/dockerd.sh
-bash scripts/docker-images.sh
-
 compose=(docker-compose)
 docker compose version > /dev/null 2>&1 && compose=(docker compose)
 compose+=(-p cinechain-test -f docker/compose.yml)
 
-for port in 30333 30334 30335 30336 30343 30344 30345 9944 9945 9946 9947 9954 9955 9956 9615 9616 9617 9618 9625 9626 9627 8080; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "[docker-test] port $port on 127.0.0.1 is taken: the compose network needs it" >&2
-    exit 1
-  fi
-done
-
+started_dockerd=
 teardown() {
   status=$?
   if [ "$status" -ne 0 ]; then
@@ -33,9 +24,28 @@ teardown() {
     "${compose[@]}" logs --tail 30 || true
   fi
   "${compose[@]}" down -v --remove-orphans > /dev/null 2>&1 || true
+  if [ -n "$started_dockerd" ]; then
+    pkill -f '^dockerd --bridge=none' || true
+    for _ in $(seq 1 30); do pgrep -f '^dockerd --bridge=none' > /dev/null || break; sleep 1; done
+  fi
   exit "$status"
 }
 trap teardown EXIT
+
+# A daemon this test starts, it stops (its images stay, for the next run).
+if ! docker info > /dev/null 2>&1; then
+  bash scripts/dockerd.sh
+  started_dockerd=1
+fi
+
+bash scripts/docker-images.sh
+
+for port in 30333 30334 30335 30336 30343 30344 30345 9944 9945 9946 9947 9954 9955 9956 9615 9616 9617 9618 9625 9626 9627 8080; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "[docker-test] port $port on 127.0.0.1 is taken: the compose network needs it" >&2
+    exit 1
+  fi
+done
 
 # POST a JSON-RPC call to 127.0.0.1:<port>; prints the answer's body.
 rpc() {
