@@ -12,8 +12,10 @@ fn main() {
 	blobs::forget_linked(&out_dir);
 	#[cfg(not(feature = "metadata-hash"))]
 	WasmBuilder::build_using_defaults();
+	// The token as the chain spec's properties name it (node/src/chain_spec.rs): offline signers
+	// hash the metadata with those, and a different symbol would make every hash differ.
 	#[cfg(feature = "metadata-hash")]
-	WasmBuilder::init_with_defaults().enable_metadata_hash("UNIT", 12).build();
+	WasmBuilder::init_with_defaults().enable_metadata_hash("CINE", 12).build();
 
 	// Built from this crate with the feature on, the first build already is the next release.
 	if skipped || cfg!(feature = "next-release") {
