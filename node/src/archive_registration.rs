@@ -179,10 +179,7 @@ mod submit {
 				version[field].as_u64().map(|n| n as u32).ok_or_else(|| format!("the node's runtime version has no {field}"))
 			};
 			let extension = cinechain_runtime::tx_extension(nonce, Era::Immortal);
-			// What the extensions add to the signed payload without carrying it: spec and
-			// transaction versions, genesis (twice: the chain, and the immortal era's
-			// checkpoint), no metadata hash.
-			let implicit = ((), number("specVersion")?, number("transactionVersion")?, genesis, genesis, (), (), (), (), (), None, ());
+			let implicit = cinechain_runtime::tx_extension_implicit(number("specVersion")?, number("transactionVersion")?, genesis);
 			let payload = SignedPayload::from_raw(call.clone(), extension.clone(), implicit);
 			let signature = payload.using_encoded(|bytes| signer.sign(bytes));
 			let extrinsic =

@@ -196,6 +196,18 @@ pub fn tx_extension(nonce: Nonce, era: generic::Era) -> TxExtension {
 	)
 }
 
+/// What the extensions of [`tx_extension`] add to the signed payload without carrying it, for a
+/// signer outside the runtime (`cinechain-node archive-registration --submit`): the spec and
+/// transaction versions, the genesis hash (the chain's, and an immortal era's checkpoint), no
+/// metadata hash. Typed by `TxExtension` itself, so a change to the list shows here.
+pub fn tx_extension_implicit(
+	spec_version: u32,
+	transaction_version: u32,
+	genesis: Hash,
+) -> <TxExtension as sp_runtime::traits::TransactionExtension<RuntimeCall>>::Implicit {
+	((), spec_version, transaction_version, genesis, genesis, (), (), (), (), (), None, ())
+}
+
 /// An extrinsic as it arrives: encoded call, optional signer and signature, extensions.
 pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;

@@ -29,7 +29,7 @@ use cinechain_e2e::{
 		},
 		connect, submit, Client, Outcome,
 	},
-	cluster::{chain_spec_of, hex},
+	cluster::{chain_spec_of, decode_hex, hex},
 	http,
 	indexer::Indexer,
 	playback::{head_seq, recorded, DemoProjector},
@@ -215,7 +215,7 @@ fn runtime_upgrade_under_a_recording_projector_and_a_following_indexer() {
 		let key = format!("0x{}", hex(&[&twox_128(b"System")[..], &twox_128(b"BlockWeight")].concat()));
 		// PerDispatchClass<Weight>: normal, operational, mandatory; each (compact ref_time, compact proof_size).
 		let raw = raw_storage(&alice.rpc, &key, hash).expect("block weight");
-		let bytes: Vec<u8> = (2..raw.len()).step_by(2).map(|i| u8::from_str_radix(&raw[i..i + 2], 16).unwrap()).collect();
+		let bytes = decode_hex(&raw);
 		let weights = <[(codec::Compact<u64>, codec::Compact<u64>); 3] as codec::Decode>::decode(&mut &bytes[..]).expect("block weight decodes");
 		json!({ "refTimeMs": weights[2].0 .0 as f64 / 1e9, "proofSizeBytes": weights[2].1 .0 })
 	};
