@@ -1,7 +1,10 @@
-//! Builds the wasm runtime that the node embeds as the genesis code, and a second one, the next
-//! release (the `next-release` feature), that a running chain is upgraded to in the runtime
-//! upgrade test and in operators' rehearsals. The second is copied beside the node binary as
-//! `cinechain-runtime-next.compact.compressed.wasm`; the node never embeds it.
+//! Builds the wasm runtime that the node embeds as the genesis code, and two more of the next
+//! release (the `next-release` feature), copied beside the node binary; the node embeds neither:
+//! - `cinechain-runtime-next.compact.compressed.wasm`: what a running chain is upgraded to in the
+//!   runtime upgrade test;
+//! - `cinechain-runtime-next.try-runtime.compact.compressed.wasm`: the same with the
+//!   `try-runtime` feature (the migrations' pre/post checks and the `TryRuntime` API), which
+//!   `cinechain-node try-upgrade` runs on a copy of a chain's state before the upgrade.
 
 #[cfg(feature = "std")]
 fn main() {
@@ -21,21 +24,25 @@ fn main() {
 	if skipped || cfg!(feature = "next-release") {
 		return;
 	}
-	blobs::forget_linked(&out_dir);
-	WasmBuilder::init_with_defaults().enable_feature("next-release").set_file_name("wasm_binary_next.rs").build();
+	let profile_dir = out_dir.ancestors().nth(3).expect("OUT_DIR is <target>/<profile>/build/<crate>/out");
+	let current = blobs::spec_version(&out_dir, "wasm_binary.rs");
+	for (features, file, copy) in [
+		(&["next-release"][..], "wasm_binary_next.rs", "cinechain-runtime-next.compact.compressed.wasm"),
+		(&["next-release", "try-runtime"][..], "wasm_binary_next_try.rs", "cinechain-runtime-next.try-runtime.compact.compressed.wasm"),
+	] {
+		blobs::forget_linked(&out_dir);
+		let builder = features.iter().fold(WasmBuilder::init_with_defaults(), |builder, f| builder.enable_feature(*f));
+		builder.set_file_name(file).build();
+		let next = blobs::spec_version(&out_dir, file);
+		assert!(
+			next > current,
+			"the runtime with {features:?} has spec_version {next}, the node's {current}: a stale wasm build? \
+			 Remove target/<profile>/wbuild/cinechain-runtime and build again"
+		);
+		std::fs::copy(blobs::compact(&out_dir, file), profile_dir.join(copy)).expect("copy the next-release runtime beside the node");
+	}
 	// Leaves the linked file of the default build in place, for the next run's first build.
 	blobs::forget_linked(&out_dir);
-
-	let current = blobs::spec_version(&out_dir, "wasm_binary.rs");
-	let next = blobs::spec_version(&out_dir, "wasm_binary_next.rs");
-	assert!(
-		next > current,
-		"the next-release runtime has spec_version {next}, the node's {current}: a stale wasm build? \
-		 Remove target/<profile>/wbuild/cinechain-runtime and build again"
-	);
-	let profile_dir = out_dir.ancestors().nth(3).expect("OUT_DIR is <target>/<profile>/build/<crate>/out");
-	std::fs::copy(blobs::compact(&out_dir, "wasm_binary_next.rs"), profile_dir.join("cinechain-runtime-next.compact.compressed.wasm"))
-		.expect("copy the next-release runtime beside the node");
 }
 
 #[cfg(not(feature = "std"))]

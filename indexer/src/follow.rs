@@ -313,6 +313,10 @@ impl Follower {
 			let events = at.events().from_bytes(event_bytes.unwrap_or_default());
 			for event in events.iter() {
 				let event = event.map_err(|e| Error::Retry(format!("events of #{number}: {e}")))?;
+				// Most events of most blocks are the System pallet's: not decoded at all.
+				if !decode::PALLETS.contains(&event.pallet_name()) {
+					continue;
+				}
 				let extrinsic_index = match event.phase() {
 					subxt::events::Phase::ApplyExtrinsic(i) => Some(i),
 					_ => None,

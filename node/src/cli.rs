@@ -87,6 +87,11 @@ pub enum Subcommand {
 	/// the `--operator` account and this chain), for each archive key in the keystore.
 	ArchiveRegistration(crate::archive_registration::ArchiveRegistrationCmd),
 
+	/// Rehearse a runtime upgrade on a copy of a running node's state: the new runtime's
+	/// migrations and their try-runtime checks, their weight, and that a second run changes
+	/// nothing (the runtime built with `--features try-runtime`; scripts/try-upgrade.sh).
+	TryUpgrade(crate::try_upgrade::TryUpgradeCmd),
+
 	/// Benchmark the runtime's pallets or this machine (built with
 	/// `--features runtime-benchmarks`).
 	#[cfg(feature = "runtime-benchmarks")]

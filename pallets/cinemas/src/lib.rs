@@ -249,12 +249,19 @@ impl<T: Config> Pallet<T> {
 		Ok(Some(who))
 	}
 
-	/// The pallet's invariants: every entry is valid. Also run by the runtime fuzzer after every
-	/// block.
+	/// The pallet's invariants: every key under the registry's prefix holds an entry that decodes
+	/// (iterating the map skips one that does not, which would hide it), and every entry is
+	/// valid. Also run by the runtime fuzzer after every block.
 	pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+		use frame_support::storage::{KeyPrefixIterator, StoragePrefixedMap};
+		let mut entries = 0usize;
 		for (_, cinema) in Cinemas::<T>::iter() {
 			ensure!(cinema.is_valid(), "an invalid cinema entry");
+			entries += 1;
 		}
+		let prefix = Cinemas::<T>::final_prefix().to_vec();
+		let keys = KeyPrefixIterator::new(prefix.clone(), prefix, |_| Ok(())).count();
+		ensure!(keys == entries, "a key under the cinema registry whose entry does not decode");
 		Ok(())
 	}
 }
