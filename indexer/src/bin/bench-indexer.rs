@@ -71,6 +71,14 @@ struct Cli {
 	/// Screenings to prove (spread over the index), with `--chain-spec`.
 	#[arg(long, default_value_t = 50)]
 	proofs: usize,
+	/// With `--node`: only backfill the node's finalized blocks from this one on, `--runs` times
+	/// (each into a fresh file), and print each run's blocks/s and their median; nothing else.
+	/// For timing or profiling one kind of block (e.g. the empty ones after a `--fill`).
+	#[arg(long, requires = "node")]
+	from: Option<u32>,
+	/// Runs of `--from`'s backfill.
+	#[arg(long, default_value_t = 5)]
+	runs: usize,
 }
 
 const CINEMAS: u32 = 200;
@@ -539,6 +547,34 @@ async fn by_kind(url: &str, dir: &std::path::Path, indexed: &Store, finalized: u
 	Ok(())
 }
 
+/// `--from`: blocks `from..=` the node's finalized head backfilled `runs` times, each into a
+/// fresh file; each run's rate and the median.
+async fn range_runs(url: &str, dir: &std::path::Path, from: u32, runs: usize) -> Result<(), String> {
+	let mut rates = Vec::with_capacity(runs);
+	let mut last = from;
+	for run in 1..=runs {
+		let path = dir.join("range.db");
+		let _ = std::fs::remove_file(&path);
+		let store = Store::open(path.to_str().unwrap()).await.map_err(|e| e.to_string())?;
+		let follower = Follower::connect(url, store.clone()).await.map_err(|e| e.to_string())?;
+		// The same blocks every run: the head of the first.
+		if run == 1 {
+			last = follower.finalized().await.map_err(|e| e.to_string())?;
+			if last < from {
+				return Err(format!("the node's finalized head #{last} is before --from #{from}"));
+			}
+		}
+		let started = Instant::now();
+		follower.index_range(from..=last, None, None).await.map_err(|e| e.to_string())?;
+		let rate = f64::from(last - from + 1) / started.elapsed().as_secs_f64();
+		println!("run {run}: blocks #{from}-#{last} ({} screenings) at {rate:.0} blocks/s", count(&store, "screenings").await);
+		rates.push(rate);
+	}
+	rates.sort_by(f64::total_cmp);
+	println!("backfill of blocks #{from}-#{last}, {runs} runs: median {:.0} blocks/s (min {:.0}, max {:.0})", rates[runs / 2], rates[0], rates[runs - 1]);
+	Ok(())
+}
+
 /// Proofs of `count` indexed screenings, spread over the index: made from the node as
 /// `GET /proof` makes them, then checked against the chain spec as a regulator's verifier does.
 async fn prove(url: &str, store: &Store, spec: &std::path::Path, count: usize) -> Result<(), String> {
@@ -633,6 +669,13 @@ async fn run(cli: &Cli, dir: &std::path::Path) -> std::process::ExitCode {
 			eprintln!("bench-indexer: writing with the knowledge pass running failed: {e}");
 			return std::process::ExitCode::FAILURE;
 		}
+	}
+	if let (Some(url), Some(from)) = (&cli.node, cli.from) {
+		if let Err(e) = range_runs(url, dir, from, cli.runs.max(1)).await {
+			eprintln!("bench-indexer: backfill from {url}: {e}");
+			return std::process::ExitCode::FAILURE;
+		}
+		return std::process::ExitCode::SUCCESS;
 	}
 	if let Some(url) = &cli.node {
 		if let Err(e) = backfill(url, dir, cli.lag_blocks, cli.chain_spec.as_deref().map(|spec| (spec, cli.proofs))).await {
