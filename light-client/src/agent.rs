@@ -308,9 +308,8 @@ pub fn take_spool(store: &Store, site: &Site, spool: &std::path::Path, wake: &No
 				log(format!("stored screening #{seq} from {}", file.display()));
 			},
 			Ok(Taken::AlreadyHad(seq)) => log(format!("{} was already stored as #{seq}", file.display())),
-			Ok(Taken::Rejected(reason)) => {
-				log(format!("rejected {}: {reason} (moved to {}/)", file.display(), spool::REJECTED_DIR))
-			},
+			// Moved to rejected/ with its reason, unless the reason says otherwise.
+			Ok(Taken::Rejected(reason)) => log(format!("rejected {}: {reason}", file.display())),
 			// The database failed: leave the file for the next look.
 			Err(e) => return log(format!("cannot store {}: {e}", file.display())),
 		}

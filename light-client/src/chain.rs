@@ -31,10 +31,10 @@ pub type Config = PolkadotConfig;
 /// A subxt client, over the embedded light client or over JSON-RPC.
 pub type Client = subxt::OnlineClient<Config>;
 
-/// The hash the chain keeps of a record, and the next record's `prev_hash`: BLAKE2-256 of its
-/// SCALE encoding (the pallet's `ScreeningRecord::hash`).
+/// The hash the chain keeps of a record, and the next record's `prev_hash` (the pallet's
+/// `ScreeningRecord::hash`; the proof verifier's [`cinechain_proof::heads::record_hash`]).
 pub fn record_hash(record: &ScreeningRecord) -> [u8; 32] {
-	sp_crypto_hashing::blake2_256(&record.encode())
+	cinechain_proof::heads::record_hash(&record.encode())
 }
 
 /// A bounded byte string as the generated types spell it.

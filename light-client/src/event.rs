@@ -15,8 +15,9 @@
 //!   "report_hash": "0x…"
 //! }
 //! ```
-//! `id` (optional, defaults to the spool file's name) makes delivery idempotent: an event whose
-//! id the outbox already holds is not recorded twice. Times are Unix milliseconds by the
+//! `id` (optional; by default the event is known by its content, see
+//! [`crate::spool::content_id`]) makes delivery idempotent: an event whose id the outbox already
+//! holds is not recorded twice. Times are Unix milliseconds by the
 //! projector's clock. `outcome` is `"completed"` or `{"aborted": <reason code>}`. `cpl_id` (a
 //! DCP composition playlist UUID) and/or `film_code` must be given; `report_hash` (32 bytes, hex)
 //! is the hash of the off-chain signed log report, if there is one.

@@ -34,7 +34,8 @@ pub struct Head {
 /// One record in the outbox.
 #[derive(Clone, Debug, Encode, Decode, PartialEq)]
 pub struct Entry {
-	/// The playback system's event id (or spool file name) it was made from.
+	/// The playback system's event id (or, for an event without one, its content's hash) it was
+	/// made from.
 	pub event_id: String,
 	/// When the agent accepted it, ms since the epoch by the device's clock.
 	pub accepted_at_ms: u64,
