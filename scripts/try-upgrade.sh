@@ -20,7 +20,7 @@ uri="${1:-ws://127.0.0.1:9944}"
 [ "$#" -gt 0 ] && shift
 cinechain_build >&2
 runtime="$CARGO_TARGET_DIR/$CARGO_PROFILE/cinechain-runtime-next.try-runtime.compact.compressed.wasm"
-if [[ " $* " == *" --runtime "* ]]; then
+if [[ " $* " == *" --runtime "* || " $* " == *" --runtime="* ]]; then
   exec "$CINECHAIN_NODE" try-upgrade --uri "$uri" "$@"
 fi
 exec "$CINECHAIN_NODE" try-upgrade --uri "$uri" --runtime "$runtime" "$@"

@@ -364,10 +364,6 @@ impl Follower {
 				if !decode::PALLETS.contains(&event.pallet_name()) {
 					continue;
 				}
-				// Most events of most blocks are the System pallet's: not decoded at all.
-				if !decode::PALLETS.contains(&event.pallet_name()) {
-					continue;
-				}
 				let extrinsic_index = match event.phase() {
 					subxt::events::Phase::ApplyExtrinsic(i) => Some(i),
 					_ => None,

@@ -75,7 +75,7 @@ pub fn take(store: &Store, site: &Site, file: &Path, now_ms: u64) -> Result<Take
 	let (Some(parent), Some(name)) = (file.parent(), file.file_name()) else {
 		return Err(StoreError(format!("{} is not a file in the spool", file.display())));
 	};
-	let spool = Dir::open(parent, true).map_err(cannot)?;
+	let spool = Dir::open(parent).map_err(|e| StoreError(format!("cannot open the spool {}: {e}", parent.display())))?;
 	let name = name.as_bytes();
 	let parsed = spool.read_event(name).and_then(|bytes| {
 		let event = event::parse(&bytes)?;
@@ -144,11 +144,11 @@ fn check(result: libc::c_int) -> std::io::Result<libc::c_int> {
 }
 
 impl Dir {
-	/// Opens directory `path`; `follow`: whether `path` itself may be a link (the spool is the
-	/// operator's setting; nothing inside it may be).
-	fn open(path: &Path, follow: bool) -> std::io::Result<Dir> {
+	/// Opens directory `path`, which may itself be a link (the spool's path is the operator's
+	/// setting; nothing inside it is followed).
+	fn open(path: &Path) -> std::io::Result<Dir> {
 		let path = c_name(path.as_os_str().as_bytes())?;
-		let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | if follow { 0 } else { libc::O_NOFOLLOW };
+		let flags = libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC;
 		// SAFETY: `path` is a valid C string; the returned descriptor is owned by `Dir` alone.
 		let fd = check(unsafe { libc::open(path.as_ptr(), flags) })?;
 		Ok(Dir(unsafe { OwnedFd::from_raw_fd(fd) }))
@@ -189,12 +189,13 @@ impl Dir {
 			return Err("the event is not a regular file".into());
 		}
 		if metadata.len() > MAX_EVENT_BYTES {
-			return Err(format!("the event file is larger than {MAX_EVENT_BYTES} bytes"));
+			return Err(format!("the event file is larger than {MAX_EVENT_BYTES} bytes ({} bytes)", metadata.len()));
 		}
+		// Bounded again while reading: the writer may still be appending to it.
 		let mut bytes = Vec::new();
 		(&mut file).take(MAX_EVENT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| format!("cannot read the event: {e}"))?;
 		if bytes.len() as u64 > MAX_EVENT_BYTES {
-			return Err(format!("the event file is larger than {MAX_EVENT_BYTES} bytes"));
+			return Err(format!("the event file is larger than {MAX_EVENT_BYTES} bytes (it grew while read)"));
 		}
 		Ok(bytes)
 	}

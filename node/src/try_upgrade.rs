@@ -21,6 +21,7 @@ use cinechain_runtime::opaque::Block;
 use codec::Decode;
 use frame_remote_externalities::{Builder, Mode, OnlineConfig, RemoteExternalities};
 use sc_executor::{RuntimeVersion, RuntimeVersionOf, WasmExecutor};
+use sc_executor_common::runtime_blob::RuntimeBlob;
 use sp_core::{
 	storage::well_known_keys::CODE,
 	traits::CallContext,
@@ -153,10 +154,16 @@ impl TryUpgradeCmd {
 	}
 
 	async fn rehearse(&self) -> Result<Rehearsal, String> {
-		let code = std::fs::read(&self.runtime).map_err(|e| format!("--runtime {}: {e}", self.runtime.display()))?;
+		let file = |e: &dyn std::fmt::Display| format!("--runtime {}: {e}", self.runtime.display());
+		let code = std::fs::read(&self.runtime).map_err(|e| file(&e))?;
 		let code = sp_maybe_compressed_blob::decompress(&code, sp_maybe_compressed_blob::CODE_BLOB_BOMB_LIMIT)
-			.map_err(|e| format!("--runtime {}: {e}", self.runtime.display()))?
+			.map_err(|e| file(&e))?
 			.into_owned();
+		// The version the new runtime embeds (FRAME reads the same section when it judges an
+		// upgrade), without running it.
+		let to = sc_executor::read_embedded_version(&RuntimeBlob::new(&code).map_err(|e| file(&e))?)
+			.map_err(|e| file(&e))?
+			.ok_or_else(|| file(&"the wasm has no runtime_version section"))?;
 		let at = match &self.at {
 			None => None,
 			Some(hex) => Some(
@@ -168,19 +175,16 @@ impl TryUpgradeCmd {
 		let mut state = copy_state(&self.uri, at).await?;
 		let block = (*state.header.number(), state.header.hash());
 		let keys = state.inner_ext.backend.pairs(Default::default()).map_err(|e| format!("the copy: {e}"))?.count();
-		let from = version_of(&executor, &mut state)?;
-
-		state.inner_ext.insert(CODE.to_vec(), code);
-		state.inner_ext.commit_all()?;
-		let to = version_of(&executor, &mut state)?;
+		let from = chain_version(&executor, &mut state)?;
 		versions_allow(&from, &to)?;
-		let try_runtime = sp_crypto_hashing::blake2_64(TRY_RUNTIME_API);
-		if !to.has_api_with(&try_runtime, |_| true) {
+		if !to.has_api_with(&sp_crypto_hashing::blake2_64(TRY_RUNTIME_API), |_| true) {
 			return Err(format!(
 				"{} has no TryRuntime API: build it with the try-runtime feature (scripts/try-upgrade.sh does)",
 				self.runtime.display()
 			));
 		}
+		state.inner_ext.insert(CODE.to_vec(), code);
+		state.inner_ext.commit_all()?;
 
 		let (backend, state_version) = (state.inner_ext.backend.clone(), state.inner_ext.state_version);
 		let mut changes = OverlayedChanges::<Hashing>::default();
@@ -224,8 +228,8 @@ async fn copy_state(uri: &str, at: Option<sp_core::H256>) -> Result<RemoteExtern
 		.map_err(|e| format!("cannot copy the state from {uri}: {e}"))
 }
 
-/// The runtime version of the code in `state`.
-fn version_of(executor: &Executor, state: &mut RemoteExternalities<Block>) -> Result<RuntimeVersion, String> {
+/// The runtime version of the code in the copied state: the chain's.
+fn chain_version(executor: &Executor, state: &mut RemoteExternalities<Block>) -> Result<RuntimeVersion, String> {
 	let backend = state.inner_ext.backend.clone();
 	let code = BackendRuntimeCode::new(&backend, TryPendingCode::No);
 	let code = code.runtime_code().map_err(|e| format!("the state's runtime code: {e}"))?;
@@ -244,8 +248,6 @@ fn call(
 	let code = BackendRuntimeCode::new(backend, TryPendingCode::No);
 	let code = code.runtime_code().map_err(|e| format!("the state's runtime code: {e}"))?;
 	let mut extensions = Default::default();
-	let answer = StateMachine::new(backend, changes, executor, method, data, &mut extensions, &code, CallContext::Offchain)
-		.execute()
-		.map_err(|e| e.to_string());
-	answer
+	let mut machine = StateMachine::new(backend, changes, executor, method, data, &mut extensions, &code, CallContext::Offchain);
+	machine.execute().map_err(|e| e.to_string())
 }
