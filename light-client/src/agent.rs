@@ -10,11 +10,14 @@ use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
 use tokio::sync::Notify;
 
+use subxt::transactions::TransactionInvalid;
+
 use crate::{
-	chain::{cinechain, limits, refusal},
-	client::{self, Connection, Endpoint, Outcome, Registration},
+	chain::{cinechain, limits},
+	client::{self, ConnectError, Connection, Endpoint, Outcome, Refusal, Registration, Verdict},
 	event::Site,
-	outbox::{self, Entry, Receipt},
+	outbox::{self, Entry, Receipt, Stuck},
+	refusal::{self, Meaning},
 	spool::{self, Taken},
 	store::{SettleError, Store},
 };
@@ -50,6 +53,8 @@ pub fn log(line: impl AsRef<str>) {
 pub struct Agent {
 	pub store: Arc<Store>,
 	pub key: Keypair,
+	/// The key came from `--dev-key`: it may sign on development chains only.
+	pub development_key: bool,
 	pub endpoint: Endpoint,
 	pub site: Site,
 }
@@ -91,7 +96,7 @@ impl Agent {
 					return Ok(());
 				}
 			}
-			match client::connect(&self.endpoint).await {
+			match client::connect(&self.endpoint, self.development_key).await {
 				Ok(connection) => {
 					failures = 0;
 					match self.session(&connection, seq, wake).await? {
@@ -99,7 +104,8 @@ impl Agent {
 						Ended::Lost(why) => log(format!("lost the chain: {why}; reconnecting")),
 					}
 				},
-				Err(e) => log(format!("cannot reach the chain: {e}")),
+				Err(ConnectError::Refused(why)) => return Err(why),
+				Err(ConnectError::Failed(e)) => log(format!("cannot reach the chain: {e}")),
 			}
 			tokio::time::sleep(outbox::retry_delay(failures)).await;
 			failures = failures.saturating_add(1);
@@ -119,6 +125,8 @@ impl Agent {
 		let mut failures = 0u32;
 		let mut problems = Problems::default();
 		let mut synced = false;
+		let mut narrow: Option<usize> = None;
+		let mut last_recheck: Option<std::time::Instant> = None;
 		loop {
 			if let Some(seq) = until {
 				if self.is_done(seq)? {
@@ -175,50 +183,68 @@ impl Agent {
 				idle(wake, IDLE_POLL).await;
 				continue;
 			}
+			// After a batch the chain refused for good, only the records before the first refused
+			// one go (see `accepted_prefix`).
+			let sendable = narrow.take().map_or(sendable, |n| n.min(sendable));
 			let batch = &batch[..sendable];
 			let (first, last) = (batch[0].seq(), batch[sendable - 1].seq());
+			match self.store.stuck().map_err(|e| e.to_string())? {
+				Some(stuck) if stuck.seq == first => {
+					// Asked again now and then, for free (validation only): a registrar may have
+					// corrected the registry meanwhile.
+					let due = last_recheck.is_none_or(|at: std::time::Instant| at.elapsed() >= STUCK_RECHECK);
+					let verdict = if due { Some(judge(client, &self.key, &batch[..1]).await) } else { None };
+					match verdict {
+						Some(Verdict::Valid) => {
+							log(format!("record #{first} is no longer refused by the chain; sending it"));
+							self.store.set_stuck(None, now_ms()).map_err(|e| e.to_string())?;
+							last_recheck = None;
+							continue;
+						},
+						Some(_) => last_recheck = Some(std::time::Instant::now()),
+						None => {},
+					}
+					problems.report(self.stuck_report(&stuck, &batch[0], view.cinema));
+					idle(wake, BLOCKED_POLL).await;
+					continue;
+				},
+				// Settled or set aside since.
+				Some(_) => self.store.set_stuck(None, now_ms()).map_err(|e| e.to_string())?,
+				None => {},
+			}
 			let outcome = tokio::time::timeout(SEND_TIMEOUT, send(client, &self.key, batch)).await.unwrap_or_else(|_| {
-				Outcome::Refused(format!("not finalized within {} s", SEND_TIMEOUT.as_secs()))
+				Outcome::Refused(Refusal::unjudged(format!("not finalized within {} s", SEND_TIMEOUT.as_secs())))
 			});
 			match outcome {
 				Outcome::Succeeded { block_number, block_hash, events } => {
 					let receipt = Receipt::Extrinsic { block_number, block_hash, extrinsic_index: events.extrinsic_index() as u32 };
-					let done: Vec<(u64, Receipt)> = batch.iter().map(|e| (e.seq(), receipt)).collect();
-					self.store.mark_done(&done).map_err(|e| e.to_string())?;
+					self.store.mark_sent(batch, receipt).map_err(|e| e.to_string())?;
 					log(format!("recorded #{first}..#{last} in finalized block #{block_number}"));
 					failures = 0;
 					problems.clear();
 				},
-				Outcome::Refused(message) => match refusal::code_in(&message) {
+				Outcome::Refused(refused) => match refusal::meaning(&refused) {
 					// Already on chain: the next round's head covers it.
-					Some(refusal::ALREADY_RECORDED) => {},
-					Some(refusal::NOT_ACTIVE_DEVICE) => {
-						problems.report("the chain refuses this device's records: it is not active".into());
-						idle(wake, BLOCKED_POLL).await;
+					Meaning::AlreadyRecorded => {},
+					Meaning::NotNow(why) => {
+						problems.report(format!("{why}; records #{first}..#{last} wait"));
+						let wait = if refused.code() == Some(refusal::OVER_QUOTA) { BLOCKED_POLL * 5 } else { BLOCKED_POLL };
+						idle(wake, wait).await;
 					},
-					Some(refusal::OVER_QUOTA) => {
-						problems.report("this device has used its record quota for the current period; waiting".into());
-						idle(wake, BLOCKED_POLL * 5).await;
+					Meaning::Never(code) => match accepted_prefix(client, &self.key, batch, code).await {
+						Some((0, code)) => {
+							self.store.set_stuck(Some((first, code)), now_ms()).map_err(|e| e.to_string())?;
+							last_recheck = Some(std::time::Instant::now());
+						},
+						Some((taken, _)) => narrow = Some(taken),
+						// The connection failed while asking: the next round asks again.
+						None => idle(wake, BLOCKED_POLL).await,
 					},
-					// The chain refuses these records as they are (the pool applies the call's
-					// rules): say so and try again later; what the technician must do about a
-					// record that can never pass is for `status` to tell.
-					Some(
-						code @ (refusal::EMPTY_BATCH |
-						refusal::BROKEN_HASH_CHAIN |
-						refusal::BAD_TIMES |
-						refusal::RECORD_IN_FUTURE |
-						refusal::WRONG_VENUE |
-						refusal::BAD_RECORD),
-					) => {
-						problems.report(format!("the chain refuses records #{first}..#{last} (refusal code {code}); retrying later"));
-						idle(wake, BLOCKED_POLL).await;
-					},
-					_ => {
+					Meaning::Transient => {
 						failures += 1;
-						log(format!("records #{first}..#{last} not accepted ({message}); retrying"));
+						log(format!("records #{first}..#{last} not accepted ({refused}); retrying"));
 						if failures >= 3 {
-							return Ok(Ended::Lost(message));
+							return Ok(Ended::Lost(refused.to_string()));
 						}
 						tokio::time::sleep(outbox::retry_delay(failures)).await;
 					},
@@ -234,6 +260,39 @@ impl Agent {
 			}
 		}
 	}
+
+	/// What the log and `status` say about a stuck record.
+	fn stuck_report(&self, stuck: &Stuck, entry: &Entry, chain_cinema: Option<u32>) -> String {
+		format!(
+			"record #{} is stuck: the chain refuses it for good ({}), and the {} records behind it wait. {}",
+			stuck.seq,
+			refusal::name(stuck.code),
+			self.store.depth().unwrap_or(1).saturating_sub(1),
+			refusal::advice(stuck.code, stuck.seq, entry.record.venue.cinema, chain_cinema)
+		)
+	}
+}
+
+/// How often a stuck record is asked about again.
+pub const STUCK_RECHECK: Duration = Duration::from_secs(600);
+
+/// How many leading records of `batch`, which the chain refused for good with `code`, it would
+/// take, and the code it gives the first one it refuses; `None` if the chain could not be
+/// asked. The runtime checks a batch's records in order, so every prefix up to the first bad
+/// record passes and every longer one fails: a bisection over prefix lengths, judged without
+/// submitting (about log2 of the batch's length runtime calls).
+async fn accepted_prefix(client: &crate::chain::Client, key: &Keypair, batch: &[Entry], code: u8) -> Option<(usize, u8)> {
+	// `taken` records pass; the first `refused` do not, with `code`.
+	let (mut taken, mut refused, mut code) = (0, batch.len(), code);
+	while refused - taken > 1 {
+		let mid = (taken + refused) / 2;
+		match judge(client, key, &batch[..mid]).await {
+			Verdict::Valid => taken = mid,
+			Verdict::Invalid(TransactionInvalid::Custom(c)) => (refused, code) = (mid, c),
+			_ => return None,
+		}
+	}
+	Some((taken, code))
 }
 
 /// Says each problem once, not on every round, until it changes or clears.
@@ -277,16 +336,29 @@ pub fn blocked_reason(registration: &Registration, account: &AccountId32) -> Str
 	}
 }
 
-/// Sends `batch` as one extrinsic: a single record, or a batch.
+/// `$then` with `$call` bound to the call that carries `batch`: `record_screening` for one
+/// record, else `record_screenings` (the two calls' payloads are different types).
+macro_rules! with_call {
+	($batch:expr, |$call:ident| $then:expr) => {
+		if let [one] = $batch {
+			let $call = cinechain::transactions().screenings().record_screening(one.record.clone());
+			$then
+		} else {
+			let records = $batch.iter().map(|e| e.record.clone()).collect();
+			let $call = cinechain::transactions().screenings().record_screenings(crate::chain::BoundedVec(records));
+			$then
+		}
+	};
+}
+
+/// Sends `batch` as one extrinsic.
 async fn send(client: &crate::chain::Client, key: &Keypair, batch: &[Entry]) -> Outcome {
-	if let [one] = batch {
-		let call = cinechain::transactions().screenings().record_screening(one.record.clone());
-		client::submit(client, &call, key).await
-	} else {
-		let records = batch.iter().map(|e| e.record.clone()).collect();
-		let call = cinechain::transactions().screenings().record_screenings(crate::chain::BoundedVec(records));
-		client::submit(client, &call, key).await
-	}
+	with_call!(batch, |call| client::submit(client, &call, key).await)
+}
+
+/// The runtime's judgement of `batch` as [`send`] would send it, without sending it.
+async fn judge(client: &crate::chain::Client, key: &Keypair, batch: &[Entry]) -> Verdict {
+	with_call!(batch, |call| client::judge(client, &call, key).await)
 }
 
 /// Waits `timeout`, or less if a new record arrives.

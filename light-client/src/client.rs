@@ -9,7 +9,9 @@ use subxt::{
 	error::{DispatchError, TransactionEventsError},
 	extrinsics::ExtrinsicEvents,
 	lightclient::{ChainConfig, LightClient},
-	transactions::{TransactionProgress, TransactionStatus},
+	transactions::{
+		DefaultParams, TransactionInvalid, TransactionProgress, TransactionStatus, TransactionUnknown, ValidationResult,
+	},
 	utils::AccountId32,
 };
 use subxt_signer::sr25519::Keypair;
@@ -37,6 +39,9 @@ pub enum Endpoint {
 /// A live connection. Keeps the light client running while it lives.
 pub struct Connection {
 	pub client: Client,
+	/// The chain's type (`Development`, `Local`, `Live`, ...): the chain spec's `chainType`, or
+	/// the node's `system_chainType`.
+	pub chain_type: String,
 	_light_client: Option<LightClient>,
 }
 
@@ -44,9 +49,16 @@ pub struct Connection {
 pub const MAX_BOOTNODES: usize = 16;
 pub const MAX_MULTIADDR_LEN: usize = 256;
 
+/// A chain spec, checked, as the light client gets it.
+pub struct ChainSpec {
+	pub text: String,
+	/// Its `chainType`.
+	pub chain_type: String,
+}
+
 /// Checks a chain spec before handing it to the light client, with errors a technician can act
-/// on; adds `extra_bootnodes`; returns its text.
-pub fn read_chain_spec(path: &Path, extra_bootnodes: &[String]) -> Result<String, String> {
+/// on; adds `extra_bootnodes`.
+pub fn read_chain_spec(path: &Path, extra_bootnodes: &[String]) -> Result<ChainSpec, String> {
 	let meta = std::fs::metadata(path).map_err(|e| format!("cannot read the chain spec {}: {e}", path.display()))?;
 	if meta.len() > MAX_CHAIN_SPEC_BYTES {
 		return Err(format!("the chain spec {} is larger than {MAX_CHAIN_SPEC_BYTES} bytes", path.display()));
@@ -81,33 +93,65 @@ pub fn read_chain_spec(path: &Path, extra_bootnodes: &[String]) -> Result<String
 			path.display()
 		));
 	}
-	Ok(if extra_bootnodes.is_empty() { text } else { spec.to_string() })
+	let chain_type = crate::keystore::chain_type_of(&spec);
+	Ok(ChainSpec { text: if extra_bootnodes.is_empty() { text } else { spec.to_string() }, chain_type })
 }
 
-/// Connects to the chain and waits until it knows a finalized block.
-pub async fn connect(endpoint: &Endpoint) -> Result<Connection, String> {
+/// Why there is no connection.
+#[derive(Debug)]
+pub enum ConnectError {
+	/// This device's key may not be used on this chain ([`crate::keystore::check_chain_type`]):
+	/// trying again cannot help.
+	Refused(String),
+	/// The chain could not be reached or followed; trying again may.
+	Failed(String),
+}
+
+impl From<ConnectError> for String {
+	fn from(e: ConnectError) -> String {
+		match e {
+			ConnectError::Refused(why) | ConnectError::Failed(why) => why,
+		}
+	}
+}
+
+/// Connects to the chain and waits until it knows a finalized block; refuses first a
+/// `development_key` on a chain that is not a development chain (for the light client, from the
+/// chain spec, before any network traffic).
+pub async fn connect(endpoint: &Endpoint, development_key: bool) -> Result<Connection, ConnectError> {
+	let check = |chain_type: &str| crate::keystore::check_chain_type(development_key, chain_type).map_err(ConnectError::Refused);
 	match endpoint {
 		Endpoint::LightClient { chain_spec, bootnodes } => {
-			let spec = read_chain_spec(chain_spec, bootnodes)?;
-			let (light_client, rpc) = LightClient::relay_chain(ChainConfig::chain_spec(spec.as_str()))
-				.map_err(|e| format!("the light client refused the chain spec {}: {e}", chain_spec.display()))?;
+			let spec = read_chain_spec(chain_spec, bootnodes).map_err(ConnectError::Failed)?;
+			check(&spec.chain_type)?;
+			let (light_client, rpc) = LightClient::relay_chain(ChainConfig::chain_spec(spec.text.as_str())).map_err(|e| {
+				ConnectError::Failed(format!("the light client refused the chain spec {}: {e}", chain_spec.display()))
+			})?;
 			let client = tokio::time::timeout(SYNC_TIMEOUT, Client::from_rpc_client(rpc))
 				.await
 				.map_err(|_| {
-					format!(
+					ConnectError::Failed(format!(
 						"no finalized block from any peer within {} s: check the network and the chain spec's bootnodes",
 						SYNC_TIMEOUT.as_secs()
-					)
+					))
 				})?
-				.map_err(|e| format!("the light client could not start following the chain: {e}"))?;
-			Ok(Connection { client, _light_client: Some(light_client) })
+				.map_err(|e| ConnectError::Failed(format!("the light client could not start following the chain: {e}")))?;
+			Ok(Connection { client, chain_type: spec.chain_type, _light_client: Some(light_client) })
 		},
 		Endpoint::Rpc { url } => {
-			let client = tokio::time::timeout(SYNC_TIMEOUT, Client::from_insecure_url(url))
+			let connected = async {
+				let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(|e| e.to_string())?;
+				let chain_type: String =
+					rpc.request("system_chainType", subxt::rpcs::rpc_params![]).await.map_err(|e| e.to_string())?;
+				let client = Client::from_rpc_client(rpc).await.map_err(|e| e.to_string())?;
+				Ok::<_, String>(Connection { client, chain_type, _light_client: None })
+			};
+			let connection = tokio::time::timeout(SYNC_TIMEOUT, connected)
 				.await
-				.map_err(|_| format!("no answer from {url} within {} s", SYNC_TIMEOUT.as_secs()))?
-				.map_err(|e| format!("cannot reach a node at {url}: {e}"))?;
-			Ok(Connection { client, _light_client: None })
+				.map_err(|_| ConnectError::Failed(format!("no answer from {url} within {} s", SYNC_TIMEOUT.as_secs())))?
+				.map_err(|e| ConnectError::Failed(format!("cannot reach a node at {url}: {e}")))?;
+			check(&connection.chain_type)?;
+			Ok(connection)
 		},
 	}
 }
@@ -128,6 +172,8 @@ pub enum Registration {
 #[derive(Clone, Debug)]
 pub struct DeviceView {
 	pub device: Option<u64>,
+	/// The cinema the registry has the device in.
+	pub cinema: Option<u32>,
 	pub registration: Registration,
 	pub head: Head,
 	/// The chain's time at that block, ms since the epoch.
@@ -150,7 +196,7 @@ pub async fn device_view(client: &Client, key: &AccountId32) -> Result<DeviceVie
 	};
 	let mut head = Head { last_seq: 0, last_hash: [0; 32], block_number, block_hash };
 	let Some(id) = device else {
-		return Ok(DeviceView { device: None, registration: Registration::Unknown, head, chain_now_ms });
+		return Ok(DeviceView { device: None, cinema: None, registration: Registration::Unknown, head, chain_now_ms });
 	};
 	let devices = storage.entry(cinechain::storage().devices().devices()).map_err(|e| format!("devices: {e}"))?;
 	let info = devices
@@ -170,7 +216,7 @@ pub async fn device_view(client: &Client, key: &AccountId32) -> Result<DeviceVie
 	let chain_head = heads.fetch((id,)).await.map_err(|e| format!("screenings: {e}"))?.decode().map_err(|e| format!("screenings: {e}"))?;
 	head.last_seq = chain_head.last_seq;
 	head.last_hash = chain_head.last_hash;
-	Ok(DeviceView { device: Some(id), registration, head, chain_now_ms })
+	Ok(DeviceView { device: Some(id), cinema: Some(info.info.cinema), registration, head, chain_now_ms })
 }
 
 /// What became of a submitted transaction.
@@ -183,8 +229,8 @@ pub enum Outcome {
 	/// Finalized but failed with a dispatch error that is not a pallet error.
 	FailedOther(String),
 	/// Never entered a block: refused (by the light client's own validation or a node's pool),
-	/// dropped, or the connection broke; the reason.
-	Refused(String),
+	/// dropped, or the connection broke.
+	Refused(Refusal),
 }
 
 impl Outcome {
@@ -197,29 +243,110 @@ impl Outcome {
 	}
 }
 
-/// Signs `call` with `signer`, submits it and follows it until it is finalized or refused.
+/// Why a transaction never entered a block.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refusal {
+	/// What the light client or the node said (for the log: its wording differs between the two
+	/// and between versions, so no decision reads it).
+	pub message: String,
+	/// The runtime's own typed judgement of the transaction, asked after the refusal.
+	pub verdict: Verdict,
+}
+
+/// The runtime's judgement of a transaction (`TaggedTransactionQueue_validate_transaction` at
+/// the block it was built on).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Verdict {
+	/// Not asked, or the question itself failed (the connection broke).
+	NotAsked,
+	/// Valid: the refusal was about the moment (dropped, the pool full, the network), not the
+	/// transaction.
+	Valid,
+	/// Invalid, with the runtime's reason; cinechain's own refusals are `Custom(code)`, the codes
+	/// of [`crate::chain::refusal`].
+	Invalid(TransactionInvalid),
+	/// The runtime could not judge it.
+	Unknown(TransactionUnknown),
+}
+
+impl Refusal {
+	/// A refusal the runtime was not asked about.
+	pub fn unjudged(message: impl Into<String>) -> Refusal {
+		Refusal { message: message.into(), verdict: Verdict::NotAsked }
+	}
+
+	/// cinechain's refusal code, when the runtime gave one.
+	pub fn code(&self) -> Option<u8> {
+		match self.verdict {
+			Verdict::Invalid(TransactionInvalid::Custom(code)) => Some(code),
+			_ => None,
+		}
+	}
+}
+
+impl core::fmt::Display for Refusal {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match &self.verdict {
+			Verdict::NotAsked | Verdict::Valid => write!(f, "{}", self.message),
+			Verdict::Invalid(invalid) => write!(f, "{} (the runtime: invalid, {invalid:?})", self.message),
+			Verdict::Unknown(unknown) => write!(f, "{} (the runtime: unknown validity, {unknown:?})", self.message),
+		}
+	}
+}
+
+/// Signs `call` with `signer`, submits it and follows it until it is finalized or refused. A
+/// refused transaction is then judged by the runtime, so the caller decides by a typed reason.
 pub async fn submit<Call: subxt::transactions::Payload>(client: &Client, call: &Call, signer: &Keypair) -> Outcome {
 	let at = match client.at_current_block().await {
 		Ok(at) => at,
-		Err(e) => return Outcome::Refused(format!("no finalized block to build on: {e}")),
+		Err(e) => return Outcome::Refused(Refusal::unjudged(format!("no finalized block to build on: {e}"))),
 	};
 	let mut transactions = at.transactions();
-	match transactions.sign_and_submit_then_watch_default(call, signer).await {
+	let transaction = match transactions.create_signed(call, signer, DefaultParams::default_params()).await {
+		Ok(transaction) => transaction,
+		Err(e) => return Outcome::Refused(Refusal::unjudged(format!("cannot build the transaction: {e}"))),
+	};
+	let outcome = match transaction.submit_and_watch().await {
 		Ok(progress) => follow(progress).await,
 		// Legacy RPC (`author_submitAndWatchExtrinsic`) refuses invalid transactions outright.
-		Err(e) => Outcome::Refused(e.to_string()),
+		Err(e) => Outcome::Refused(Refusal::unjudged(e.to_string())),
+	};
+	match outcome {
+		Outcome::Refused(Refusal { message, .. }) => Outcome::Refused(Refusal { message, verdict: verdict_of(&transaction).await }),
+		other => other,
+	}
+}
+
+/// The runtime's judgement of `call` signed by `signer` at the latest finalized block, without
+/// submitting it (one runtime call, which the light client has a full node prove).
+pub async fn judge<Call: subxt::transactions::Payload>(client: &Client, call: &Call, signer: &Keypair) -> Verdict {
+	let Ok(at) = client.at_current_block().await else { return Verdict::NotAsked };
+	let mut transactions = at.transactions();
+	match transactions.create_signed(call, signer, DefaultParams::default_params()).await {
+		Ok(transaction) => verdict_of(&transaction).await,
+		Err(_) => Verdict::NotAsked,
+	}
+}
+
+async fn verdict_of<C: OnlineClientAtBlockT<Config>>(transaction: &subxt::transactions::SubmittableTransaction<Config, C>) -> Verdict {
+	match transaction.validate().await {
+		Ok(ValidationResult::Valid(_)) => Verdict::Valid,
+		Ok(ValidationResult::Invalid(invalid)) => Verdict::Invalid(invalid),
+		Ok(ValidationResult::Unknown(unknown)) => Verdict::Unknown(unknown),
+		Err(_) => Verdict::NotAsked,
 	}
 }
 
 /// Follows a submitted transaction until it is finalized, refused or dropped.
 pub async fn follow<C: OnlineClientAtBlockT<Config> + Clone>(mut progress: TransactionProgress<Config, C>) -> Outcome {
+	let refused = |message: String| Outcome::Refused(Refusal::unjudged(message));
 	while let Some(status) = progress.next().await {
 		match status {
 			Ok(TransactionStatus::InFinalizedBlock(in_block)) => {
 				let block_hash = in_block.block_hash().0;
 				let block_number = match in_block.at().await {
 					Ok(at) => at.block_number() as u32,
-					Err(e) => return Outcome::Refused(format!("finalized, but its block cannot be read: {e}")),
+					Err(e) => return refused(format!("finalized, but its block cannot be read: {e}")),
 				};
 				return match in_block.wait_for_success().await {
 					Ok(events) => Outcome::Succeeded { block_number, block_hash, events },
@@ -235,10 +362,10 @@ pub async fn follow<C: OnlineClientAtBlockT<Config> + Clone>(mut progress: Trans
 			},
 			Ok(TransactionStatus::Invalid { message }) |
 			Ok(TransactionStatus::Dropped { message }) |
-			Ok(TransactionStatus::Error { message }) => return Outcome::Refused(message),
+			Ok(TransactionStatus::Error { message }) => return refused(message),
 			Ok(_) => continue,
-			Err(e) => return Outcome::Refused(e.to_string()),
+			Err(e) => return refused(e.to_string()),
 		}
 	}
-	Outcome::Refused("the transaction's status stream ended before finality".into())
+	refused("the transaction's status stream ended before finality".into())
 }

@@ -18,5 +18,6 @@ pub mod config;
 pub mod event;
 pub mod keystore;
 pub mod outbox;
+pub mod refusal;
 pub mod spool;
 pub mod store;

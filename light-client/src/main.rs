@@ -5,12 +5,13 @@ use std::{path::PathBuf, process::ExitCode, sync::Arc};
 use clap::{Args, Parser, Subcommand};
 use cinechain_projector::{
 	agent::{self, blocked_reason, now_ms, Agent},
-	chain::{bounded, cinechain, limits, refusal},
+	chain::{bounded, cinechain, limits},
 	client::{self, Endpoint, Outcome, Registration},
 	config::{DataDir, DeviceConfig},
 	event::{self, FilmEvent, OutcomeEvent, ScreeningEvent},
 	keystore,
 	outbox::{Receipt, State},
+	refusal,
 	store::{AcceptError, Store},
 };
 use subxt::utils::AccountId32;
@@ -68,6 +69,30 @@ enum Command {
 	},
 	/// Records one screening (from flags or a JSON event) and waits for its finalized receipt.
 	Record(RecordArgs),
+	/// Takes the stuck record (see `status`), and the records after it with --count, out of the
+	/// chain of records to send: the chain refuses them for good. They stay in the outbox, listed
+	/// by `status`, with the reason; the records behind them are renumbered to follow the last
+	/// record before them.
+	SetAside {
+		/// The stuck record's sequence number.
+		seq: u64,
+		/// How many records, from `seq` on.
+		#[arg(long, default_value_t = 1)]
+		count: u64,
+		/// Why, for the regulator (up to 256 bytes).
+		#[arg(long)]
+		reason: String,
+	},
+	/// Records that the projector now stands in another cinema (after a registrar moved the
+	/// device in the registry). Restart the daemon afterwards.
+	Relocate {
+		#[arg(long)]
+		cinema: u32,
+		#[arg(long, requires = "longitude", allow_hyphen_values = true)]
+		latitude: Option<f64>,
+		#[arg(long, requires = "latitude", allow_hyphen_values = true)]
+		longitude: Option<f64>,
+	},
 	/// Daemon: records every screening event the playback system drops into the spool.
 	Run {
 		/// The spool directory the playback system writes events into.
@@ -190,8 +215,17 @@ async fn run(cli: Cli) -> Result<(), String> {
 				_ => None,
 			};
 			let config = DeviceConfig { cinema, location };
-			// Refuse a bad location before the key exists: a key is created once, for life.
+			// Refuse a bad location, and a development key for a chain spec that is not a
+			// development chain's, before the key exists: a key is created once, for life.
 			cinechain_projector::config::check_location(location)?;
+			if let (Some(_), Endpoint::LightClient { chain_spec, .. }) = (&dev_key, &endpoint) {
+				if chain_spec.exists() {
+					let spec = read_bounded(chain_spec, client::MAX_CHAIN_SPEC_BYTES as usize, "chain spec")?;
+					let spec: serde_json::Value = serde_json::from_slice(&spec)
+						.map_err(|e| format!("the chain spec {} is not valid JSON: {e}", chain_spec.display()))?;
+					keystore::check_chain_type(true, &keystore::chain_type_of(&spec))?;
+				}
+			}
 			let key = keystore::create(&dir.key(), dev_key.as_deref())?;
 			dir.save_config(&config)?;
 			Store::open(&dir.outbox()).map_err(|e| e.to_string())?;
@@ -207,6 +241,38 @@ async fn run(cli: Cli) -> Result<(), String> {
 		Command::Register(args) => register(&dir, &endpoint, args).await,
 		Command::Status { json, offline } => status(&dir, &endpoint, json, offline).await,
 		Command::Record(args) => record(&dir, endpoint, args).await,
+		Command::SetAside { seq, count, reason } => {
+			let store = Store::open(&dir.outbox()).map_err(|e| e.to_string())?;
+			let set_aside = store.set_aside(seq, count, &reason, now_ms()).map_err(|e| format!("nothing set aside: {e}"))?;
+			for item in &set_aside {
+				println!(
+					"set aside #{} ({:?}, refused: {}): {}",
+					item.entry.seq(),
+					String::from_utf8_lossy(&item.entry.record.film.title.0),
+					refusal::name(item.code),
+					item.reason
+				);
+			}
+			let tail = store.tail().map_err(|e| e.to_string())?;
+			eprintln!(
+				"the records after them are renumbered from #{seq}; the outbox's last record is now #{}",
+				tail.last_seq
+			);
+			Ok(())
+		},
+		Command::Relocate { cinema, latitude, longitude } => {
+			let location = match (latitude, longitude) {
+				(Some(lat), Some(lon)) => Some((micro_degrees(lat)?, micro_degrees(lon)?)),
+				_ => None,
+			};
+			let old = dir.load_config()?;
+			dir.save_config(&DeviceConfig { cinema, location })?;
+			eprintln!(
+				"this projector now records screenings in cinema {cinema} (was {}); restart the daemon for it to take effect",
+				old.cinema
+			);
+			Ok(())
+		},
 		Command::Run { spool } => {
 			let agent = open_agent(&dir, endpoint)?;
 			agent::log(format!("device {}", AccountId32::from(agent.key.public_key())));
@@ -298,12 +364,18 @@ fn open_agent(dir: &DataDir, endpoint: Endpoint) -> Result<Agent, String> {
 	let key = keystore::load(&dir.key())?;
 	let site = dir.load_config()?.site();
 	let store = Store::open(&dir.outbox()).map_err(|e| e.to_string())?;
-	Ok(Agent { store: Arc::new(store), key, endpoint, site })
+	Ok(Agent { store: Arc::new(store), key: key.pair, development_key: key.development, endpoint, site })
+}
+
+/// Connects for a command that uses the device key `key` (see [`client::connect`]).
+async fn connect_as(endpoint: &Endpoint, key: &keystore::DeviceKey) -> Result<client::Connection, String> {
+	Ok(client::connect(endpoint, key.development).await?)
 }
 
 async fn register(dir: &DataDir, endpoint: &Endpoint, args: RegisterArgs) -> Result<(), String> {
 	use cinechain::runtime_types::pallet_devices::types::DeviceInfo;
-	let key = keystore::load(&dir.key())?;
+	let device_key = keystore::load(&dir.key())?;
+	let key = &device_key.pair;
 	let config = dir.load_config()?;
 	for (field, value, may_be_empty) in [
 		("manufacturer", &args.manufacturer, false),
@@ -322,9 +394,9 @@ async fn register(dir: &DataDir, endpoint: &Endpoint, args: RegisterArgs) -> Res
 		// The chain knows where the cinema lies (its registry): the device names only its code.
 		cinema: config.cinema,
 	};
-	let connection = client::connect(endpoint).await?;
+	let connection = connect_as(endpoint, &device_key).await?;
 	let call = cinechain::transactions().devices().request_registration(info);
-	match client::submit(&connection.client, &call, &key).await {
+	match client::submit(&connection.client, &call, key).await {
 		Outcome::Succeeded { block_number, .. } => {
 			let account: AccountId32 = key.public_key().into();
 			let view = client::device_view(&connection.client, &account).await?;
@@ -332,40 +404,92 @@ async fn register(dir: &DataDir, endpoint: &Endpoint, args: RegisterArgs) -> Res
 			println!("registration requested: device {device}, in finalized block #{block_number}; a registrar must now approve it");
 			Ok(())
 		},
-		Outcome::Refused(message) if refusal::code_in(&message) == Some(refusal::REGISTRATION_REFUSED) => Err(
+		Outcome::Refused(refused) if refused.code() == Some(refusal::REGISTRATION_REFUSED) => Err(
 			"the chain refuses this registration: this key is already registered or requested, the device \
 			 info is invalid (texts, production date YYYYMMDD), or too many requests are pending"
 				.into(),
 		),
 		Outcome::FailedWith { pallet, error } => Err(format!("registration failed on chain: {pallet}::{error}")),
+		Outcome::Refused(refused) => Err(format!("registration not accepted: {refused}")),
 		other => Err(format!("registration not accepted: {other:?}")),
 	}
 }
 
 async fn status(dir: &DataDir, endpoint: &Endpoint, json: bool, offline: bool) -> Result<(), String> {
 	let key = keystore::load(&dir.key())?;
-	let account: AccountId32 = key.public_key().into();
+	let account: AccountId32 = key.pair.public_key().into();
 	let store = Store::open(&dir.outbox()).map_err(|e| e.to_string())?;
 	let depth = store.depth().map_err(|e| e.to_string())?;
 	let tail = store.tail().map_err(|e| e.to_string())?;
-	let mut out = serde_json::json!({
-		"device_key": account.to_string(),
-		"outbox": { "pending": depth, "last_numbered": tail.last_seq },
-	});
+	let stuck = store.stuck().map_err(|e| e.to_string())?;
+	let set_aside = store.set_aside_records().map_err(|e| e.to_string())?;
 	let mut chain_error = None;
+	let mut chain = None;
 	if !offline {
-		match chain_status(endpoint, &account).await {
-			Ok(chain) => out["chain"] = chain,
+		match chain_status(endpoint, &key, &account).await {
+			Ok(view) => chain = Some(view),
 			Err(e) => chain_error = Some(e),
 		}
+	}
+	let registered_cinema = chain.as_ref().and_then(|(_, cinema)| *cinema);
+	let stuck = match stuck {
+		Some(stuck) => {
+			let entry = store.entry(stuck.seq).map_err(|e| e.to_string())?;
+			let record_cinema = entry.map_or(0, |e| e.record.venue.cinema);
+			Some(serde_json::json!({
+				"seq": stuck.seq,
+				"code": stuck.code,
+				"refusal": refusal::name(stuck.code),
+				"since_ms": stuck.since_ms,
+				"action": refusal::advice(stuck.code, stuck.seq, record_cinema, registered_cinema),
+			}))
+		},
+		None => None,
+	};
+	let set_aside: Vec<serde_json::Value> = set_aside
+		.iter()
+		.map(|item| {
+			serde_json::json!({
+				"seq": item.entry.seq(),
+				"event_id": item.entry.event_id,
+				"title": String::from_utf8_lossy(&item.entry.record.film.title.0),
+				"ended_at": item.entry.record.ended_at,
+				"cinema": item.entry.record.venue.cinema,
+				"refusal": refusal::name(item.code),
+				"reason": item.reason,
+				"at_ms": item.at_ms,
+			})
+		})
+		.collect();
+	let mut out = serde_json::json!({
+		"device_key": account.to_string(),
+		"development_key": key.development,
+		"outbox": { "pending": depth, "last_numbered": tail.last_seq, "stuck": stuck, "set_aside": set_aside },
+	});
+	if let Some((view, _)) = &chain {
+		out["chain"] = view.clone();
 	}
 	if json {
 		println!("{}", serde_json::to_string_pretty(&out).expect("plain data"));
 	} else {
 		println!("device key:   {account}");
 		println!("outbox:       {depth} pending, last numbered #{}", tail.last_seq);
+		if let Some(stuck) = &out["outbox"]["stuck"].as_object() {
+			println!("STUCK:        record #{} refused for good ({})", stuck["seq"], stuck["refusal"].as_str().unwrap_or(""));
+			println!("  to do:      {}", stuck["action"].as_str().unwrap_or(""));
+		}
+		for item in &set_aside {
+			println!(
+				"set aside:    #{} {} ({}): {}",
+				item["seq"],
+				item["title"],
+				item["refusal"].as_str().unwrap_or(""),
+				item["reason"].as_str().unwrap_or("")
+			);
+		}
 		if let Some(chain) = out.get("chain") {
 			println!("device:       {}", chain["device"]);
+			println!("cinema:       {}", chain["cinema"]);
 			println!("state:        {}", chain["state"].as_str().unwrap_or(""));
 			println!("last record:  #{}", chain["last_seq"]);
 			println!("blocks:       best #{}, finalized #{}", chain["best_block"], chain["finalized_block"]);
@@ -377,8 +501,13 @@ async fn status(dir: &DataDir, endpoint: &Endpoint, json: bool, offline: bool) -
 	}
 }
 
-async fn chain_status(endpoint: &Endpoint, account: &AccountId32) -> Result<serde_json::Value, String> {
-	let connection = client::connect(endpoint).await?;
+/// The device as the chain has it, for `status`; and the cinema the registry has it in.
+async fn chain_status(
+	endpoint: &Endpoint,
+	key: &keystore::DeviceKey,
+	account: &AccountId32,
+) -> Result<(serde_json::Value, Option<u32>), String> {
+	let connection = connect_as(endpoint, key).await?;
 	let view = client::device_view(&connection.client, account).await?;
 	let best = match connection.client.stream_best_blocks().await {
 		Ok(mut blocks) => match tokio::time::timeout(std::time::Duration::from_secs(10), blocks.next()).await {
@@ -391,13 +520,15 @@ async fn chain_status(endpoint: &Endpoint, account: &AccountId32) -> Result<serd
 		Registration::Active => "active".to_string(),
 		other => blocked_reason(other, account),
 	};
-	Ok(serde_json::json!({
+	let answer = serde_json::json!({
 		"device": view.device,
+		"cinema": view.cinema,
 		"state": state,
 		"last_seq": view.head.last_seq,
 		"finalized_block": view.head.block_number,
 		"best_block": best,
-	}))
+	});
+	Ok((answer, view.cinema))
 }
 
 async fn record(dir: &DataDir, endpoint: Endpoint, args: RecordArgs) -> Result<(), String> {
@@ -440,6 +571,7 @@ async fn record(dir: &DataDir, endpoint: Endpoint, args: RecordArgs) -> Result<(
 	let id = event.id.clone().unwrap_or_else(|| format!("cli-{now}"));
 	let seq = match agent.store.accept(&id, now, |seq, prev| event::to_record(&event, &agent.site, seq, prev)) {
 		Ok(accepted) => accepted.seq(),
+		Err(AcceptError::SetAside) => return Err("this event's record was set aside by a technician (see `status`)".into()),
 		Err(AcceptError::Invalid(reason)) => return Err(format!("not a valid screening: {reason}")),
 		Err(AcceptError::Store(e)) => return Err(e.to_string()),
 	};

@@ -77,6 +77,52 @@ impl Receipt {
 	}
 }
 
+/// A record the chain refuses for good, as the agent last found it: it waits for a
+/// technician (see [`crate::refusal::advice`]), and blocks the records after it.
+#[derive(Clone, Copy, Debug, Encode, Decode, PartialEq, Eq)]
+pub struct Stuck {
+	pub seq: u64,
+	/// The runtime's refusal code.
+	pub code: u8,
+	/// When the agent first found it refused, ms since the epoch by the device's clock.
+	pub since_ms: u64,
+}
+
+/// A record a technician took out of the chain of records because the chain refuses it for
+/// good. It never reaches the chain; the outbox keeps it, with why, for the regulator.
+#[derive(Clone, Debug, Encode, Decode, PartialEq)]
+pub struct SetAside {
+	/// The record as it was numbered before it was set aside.
+	pub entry: Entry,
+	/// The refusal code the chain gave it.
+	pub code: u8,
+	/// The technician's reason.
+	pub reason: String,
+	/// When, ms since the epoch by the device's clock.
+	pub at_ms: u64,
+}
+
+/// Longest reason a technician may give for setting a record aside, in bytes.
+pub const MAX_SET_ASIDE_REASON: usize = 256;
+
+/// Renumbers `rest` (pending records, in order) to follow the record `(seq, hash)`: each gets
+/// the next sequence number and the hash of the one before, its content unchanged. Returns them
+/// and the tail after them. This is how the records behind ones set aside close the gap: none
+/// of them is on chain (the chain cannot hold a record without the ones before it), so their
+/// numbers are still the outbox's to give.
+pub fn renumber(after: Tail, rest: &[Entry]) -> (Vec<Entry>, Tail) {
+	let mut tail = after;
+	let mut out = Vec::with_capacity(rest.len());
+	for entry in rest {
+		let mut entry = entry.clone();
+		entry.record.seq = tail.last_seq + 1;
+		entry.record.prev_hash = tail.last_hash;
+		tail = Tail { last_seq: entry.record.seq, last_hash: record_hash(&entry.record) };
+		out.push(entry);
+	}
+	(out, tail)
+}
+
 /// The outbox and the chain disagree in a way the agent must not paper over.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Divergence {
@@ -253,6 +299,24 @@ pub(crate) mod tests {
 			Err(Divergence::ChainBehind { chain_seq: 2, first_pending: 4 })
 		);
 		assert!(Divergence::ChainAhead { chain_seq: 4, outbox_seq: 3 }.to_string().contains("another projector"));
+	}
+
+	#[test]
+	fn records_behind_a_set_aside_one_are_renumbered_into_an_unbroken_chain() {
+		let (pending, tail) = entries(5);
+		// Record 3 is set aside: 4 and 5 follow 2.
+		let after = Tail { last_seq: 2, last_hash: record_hash(&pending[1].record) };
+		let (renumbered, new_tail) = renumber(after, &pending[3..]);
+		assert_eq!(renumbered.iter().map(Entry::seq).collect::<Vec<_>>(), vec![3, 4]);
+		assert_eq!(renumbered[0].record.prev_hash, after.last_hash);
+		assert_eq!(renumbered[1].record.prev_hash, record_hash(&renumbered[0].record));
+		assert_eq!(new_tail, Tail { last_seq: 4, last_hash: record_hash(&renumbered[1].record) });
+		// Only the numbering changed: the screenings are the ones the playback system reported.
+		assert_eq!(renumbered[0].record.film, pending[3].record.film);
+		assert_eq!(renumbered[0].event_id, pending[3].event_id);
+		assert_ne!(new_tail, tail);
+		// Nothing behind: the tail is the record before the ones set aside.
+		assert_eq!(renumber(after, &[]), (vec![], after));
 	}
 
 	#[test]

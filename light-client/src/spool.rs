@@ -87,6 +87,9 @@ pub fn take(store: &Store, site: &Site, file: &Path, now_ms: u64) -> Result<Take
 			match store.accept(&id, now_ms, |seq, prev| event::to_record(&event, site, seq, prev)) {
 				Ok(Accepted::New(seq)) => Taken::Recorded(seq),
 				Ok(Accepted::Known(seq)) => Taken::AlreadyHad(seq),
+				Err(AcceptError::SetAside) => Taken::Rejected(
+					"this event's record was set aside by a technician (see `status`); it is not recorded again".into(),
+				),
 				Err(AcceptError::Invalid(reason)) => Taken::Rejected(reason),
 				Err(AcceptError::Store(e)) => return Err(e),
 			}

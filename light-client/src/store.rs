@@ -10,8 +10,8 @@ use codec::{Decode, Encode};
 use redb::{Builder, ConcurrencyMode, Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 use crate::{
-	chain::ScreeningRecord,
-	outbox::{self, Entry, Receipt, State, Tail},
+	chain::{record_hash, ScreeningRecord},
+	outbox::{self, Entry, Receipt, SetAside, State, Stuck, Tail, MAX_SET_ASIDE_REASON},
 };
 
 /// Every record, by sequence number (SCALE-encoded [`Entry`]).
@@ -20,8 +20,16 @@ const RECORDS: TableDefinition<u64, &[u8]> = TableDefinition::new("records");
 const PENDING: TableDefinition<u64, ()> = TableDefinition::new("pending");
 /// Event ids already accepted, and the record each became.
 const EVENTS: TableDefinition<&str, u64> = TableDefinition::new("events");
-/// The outbox's tail (`"tail"`, SCALE-encoded [`Tail`]).
+/// The outbox's tail (`"tail"`, SCALE-encoded [`Tail`]) and the stuck record, if any
+/// (`"stuck"`, SCALE-encoded [`Stuck`]).
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// Records set aside, in the order they were (SCALE-encoded [`SetAside`]).
+const SET_ASIDE: TableDefinition<u64, &[u8]> = TableDefinition::new("set_aside");
+
+/// What `EVENTS` maps an event to once its record was set aside: it stays known (offered again,
+/// it is not numbered again, which would only make it stuck again) but is no record's. No
+/// record has sequence number 0.
+const SET_ASIDE_SEQ: u64 = 0;
 
 /// A storage failure, with what the agent was doing.
 #[derive(Debug)]
@@ -61,6 +69,8 @@ impl Accepted {
 pub enum AcceptError {
 	/// The event cannot become a record; the reason.
 	Invalid(String),
+	/// The outbox already had this event, and a technician set its record aside.
+	SetAside,
 	Store(StoreError),
 }
 
@@ -83,6 +93,7 @@ impl Store {
 			txn.open_table(PENDING).map_err(|e| err("create tables")(e.into()))?;
 			txn.open_table(EVENTS).map_err(|e| err("create tables")(e.into()))?;
 			txn.open_table(META).map_err(|e| err("create tables")(e.into()))?;
+			txn.open_table(SET_ASIDE).map_err(|e| err("create tables")(e.into()))?;
 		}
 		txn.commit().map_err(|e| err("commit")(e.into()))?;
 		Ok(Store { db })
@@ -109,8 +120,10 @@ impl Store {
 		let accepted = {
 			let mut events = txn.open_table(EVENTS).map_err(|e| store_err("open events")(e.into()))?;
 			let known = events.get(event_id).map_err(|e| store_err("read events")(e.into()))?.map(|seq| seq.value());
-			if let Some(seq) = known {
-				return Ok(Accepted::Known(seq));
+			match known {
+				Some(SET_ASIDE_SEQ) => return Err(AcceptError::SetAside),
+				Some(seq) => return Ok(Accepted::Known(seq)),
+				None => {},
 			}
 			let mut meta = txn.open_table(META).map_err(|e| store_err("open meta")(e.into()))?;
 			let tail = read_tail(&meta).map_err(AcceptError::Store)?;
@@ -160,6 +173,21 @@ impl Store {
 
 	/// Marks records done with their receipts, in one transaction.
 	pub fn mark_done(&self, done: &[(u64, Receipt)]) -> Result<(), StoreError> {
+		let done: Vec<_> = done.iter().map(|(seq, receipt)| (*seq, None, *receipt)).collect();
+		self.mark(&done)
+	}
+
+	/// Marks the records of `sent` done with `receipt` (the extrinsic that carried them), each
+	/// only if the outbox still has it under its number.
+	pub fn mark_sent(&self, sent: &[Entry], receipt: Receipt) -> Result<(), StoreError> {
+		let done: Vec<_> = sent.iter().map(|e| (e.seq(), Some(record_hash(&e.record)), receipt)).collect();
+		self.mark(&done)
+	}
+
+	/// Marks records done: each `(seq, hash, receipt)`, when `hash` is given only if the
+	/// outbox's record `seq` is still the one with that hash (a technician may have renumbered
+	/// the outbox since the caller read it; see [`Store::set_aside`]).
+	fn mark(&self, done: &[(u64, Option<[u8; 32]>, Receipt)]) -> Result<(), StoreError> {
 		if done.is_empty() {
 			return Ok(());
 		}
@@ -167,14 +195,145 @@ impl Store {
 		{
 			let mut records = txn.open_table(RECORDS).map_err(|e| err("open records")(e.into()))?;
 			let mut pending = txn.open_table(PENDING).map_err(|e| err("open pending")(e.into()))?;
-			for (seq, receipt) in done {
+			let mut meta = txn.open_table(META).map_err(|e| err("open meta")(e.into()))?;
+			let stuck = read_stuck(&meta)?;
+			for (seq, hash, receipt) in done {
 				let Some(mut entry) = read_entry(&records, *seq)? else { continue };
+				if hash.is_some_and(|hash| hash != record_hash(&entry.record)) {
+					continue;
+				}
 				entry.state = State::Done(*receipt);
 				records.insert(*seq, entry.encode().as_slice()).map_err(|e| err("write record")(e.into()))?;
 				pending.remove(*seq).map_err(|e| err("write pending")(e.into()))?;
+				if stuck.is_some_and(|s| s.seq == *seq) {
+					meta.remove("stuck").map_err(|e| err("write stuck")(e.into()))?;
+				}
 			}
 		}
 		txn.commit().map_err(|e| err("commit")(e.into()))
+	}
+
+	/// The record the chain refuses for good, if the agent found one.
+	pub fn stuck(&self) -> Result<Option<Stuck>, StoreError> {
+		let txn = self.db.begin_read().map_err(|e| err("begin")(e.into()))?;
+		let meta = txn.open_table(META).map_err(|e| err("open meta")(e.into()))?;
+		read_stuck(&meta)
+	}
+
+	/// Notes that the chain refuses record `seq` for good with `code` (keeping when it was first
+	/// found, if it was already noted with that code), or, with `None`, that nothing is stuck.
+	pub fn set_stuck(&self, stuck: Option<(u64, u8)>, now_ms: u64) -> Result<(), StoreError> {
+		let txn = self.db.begin_write().map_err(|e| err("begin")(e.into()))?;
+		{
+			let mut meta = txn.open_table(META).map_err(|e| err("open meta")(e.into()))?;
+			let old = read_stuck(&meta)?;
+			match stuck {
+				None if old.is_none() => return Ok(()),
+				None => {
+					meta.remove("stuck").map_err(|e| err("write stuck")(e.into()))?;
+				},
+				Some((seq, code)) => {
+					if old.is_some_and(|o| (o.seq, o.code) == (seq, code)) {
+						return Ok(());
+					}
+					let new = Stuck { seq, code, since_ms: now_ms };
+					meta.insert("stuck", new.encode().as_slice()).map_err(|e| err("write stuck")(e.into()))?;
+				},
+			}
+		}
+		txn.commit().map_err(|e| err("commit")(e.into()))
+	}
+
+	/// Every record set aside, oldest first.
+	pub fn set_aside_records(&self) -> Result<Vec<SetAside>, StoreError> {
+		let txn = self.db.begin_read().map_err(|e| err("begin")(e.into()))?;
+		let table = txn.open_table(SET_ASIDE).map_err(|e| err("open set_aside")(e.into()))?;
+		let mut out = Vec::new();
+		for item in table.range::<u64>(..).map_err(|e| err("read set_aside")(e.into()))? {
+			let (_, bytes) = item.map_err(|e| err("read set_aside")(e.into()))?;
+			out.push(
+				SetAside::decode(&mut bytes.value()).map_err(|e| StoreError(format!("corrupt set-aside record: {e}")))?,
+			);
+		}
+		Ok(out)
+	}
+
+	/// Takes the stuck record and the `count - 1` records after it out of the chain of records
+	/// to send, with the technician's `reason`, and renumbers the records behind them to follow
+	/// the record before (see [`outbox::renumber`]). One transaction. Only the record the agent
+	/// found refused for good may start the range: a record the chain might still take, or
+	/// might already hold, is never set aside.
+	pub fn set_aside(&self, seq: u64, count: u64, reason: &str, now_ms: u64) -> Result<Vec<SetAside>, SetAsideError> {
+		let refuse = |why: String| Err(SetAsideError::Refused(why));
+		if reason.trim().is_empty() || reason.len() > MAX_SET_ASIDE_REASON {
+			return refuse(format!("give a reason of 1 to {MAX_SET_ASIDE_REASON} bytes (--reason)"));
+		}
+		if count == 0 {
+			return refuse("nothing to set aside (--count 0)".into());
+		}
+		let store = |e: StoreError| SetAsideError::Store(e);
+		let txn = self.db.begin_write().map_err(|e| store(err("begin")(e.into())))?;
+		let set_aside = {
+			let mut meta = txn.open_table(META).map_err(|e| store(err("open meta")(e.into())))?;
+			let code = match read_stuck(&meta).map_err(store)? {
+				Some(stuck) if stuck.seq == seq => stuck.code,
+				Some(stuck) => {
+					return refuse(format!("record #{seq} is not the stuck record; #{} is", stuck.seq));
+				},
+				None => {
+					return refuse(format!(
+						"record #{seq} is not stuck: the agent has not found the chain refusing it for good 						 (see `cinechain-projector status`)"
+					))
+				},
+			};
+			let mut records = txn.open_table(RECORDS).map_err(|e| store(err("open records")(e.into())))?;
+			let mut pending = txn.open_table(PENDING).map_err(|e| store(err("open pending")(e.into())))?;
+			let mut events = txn.open_table(EVENTS).map_err(|e| store(err("open events")(e.into())))?;
+			let mut table = txn.open_table(SET_ASIDE).map_err(|e| store(err("open set_aside")(e.into())))?;
+			let mut waiting = Vec::new();
+			for item in pending.range::<u64>(seq..).map_err(|e| store(err("read pending")(e.into())))? {
+				let (s, _) = item.map_err(|e| store(err("read pending")(e.into())))?;
+				let entry = read_entry(&records, s.value())
+					.map_err(store)?
+					.ok_or_else(|| store(StoreError(format!("record #{} is pending but missing", s.value()))))?;
+				waiting.push(entry);
+			}
+			if waiting.first().map(Entry::seq) != Some(seq) {
+				return refuse(format!("record #{seq} is not waiting to go out"));
+			}
+			if count > waiting.len() as u64 {
+				return refuse(format!("only {} records wait from #{seq} on", waiting.len()));
+			}
+			let (out, rest) = waiting.split_at(count as usize);
+			let after = Tail { last_seq: seq - 1, last_hash: waiting[0].record.prev_hash };
+			let (renumbered, tail) = outbox::renumber(after, rest);
+			for entry in &waiting {
+				records.remove(entry.seq()).map_err(|e| store(err("write record")(e.into())))?;
+				pending.remove(entry.seq()).map_err(|e| store(err("write pending")(e.into())))?;
+			}
+			let mut next_id = table
+				.last()
+				.map_err(|e| store(err("read set_aside")(e.into())))?
+				.map_or(0, |(id, _)| id.value() + 1);
+			let mut set_aside = Vec::new();
+			for entry in out {
+				let item = SetAside { entry: entry.clone(), code, reason: reason.to_string(), at_ms: now_ms };
+				table.insert(next_id, item.encode().as_slice()).map_err(|e| store(err("write set_aside")(e.into())))?;
+				events.insert(entry.event_id.as_str(), SET_ASIDE_SEQ).map_err(|e| store(err("write events")(e.into())))?;
+				next_id += 1;
+				set_aside.push(item);
+			}
+			for entry in &renumbered {
+				records.insert(entry.seq(), entry.encode().as_slice()).map_err(|e| store(err("write record")(e.into())))?;
+				pending.insert(entry.seq(), ()).map_err(|e| store(err("write pending")(e.into())))?;
+				events.insert(entry.event_id.as_str(), entry.seq()).map_err(|e| store(err("write events")(e.into())))?;
+			}
+			meta.insert("tail", tail.encode().as_slice()).map_err(|e| store(err("write tail")(e.into())))?;
+			meta.remove("stuck").map_err(|e| store(err("write stuck")(e.into())))?;
+			set_aside
+		};
+		txn.commit().map_err(|e| store(err("commit")(e.into())))?;
+		Ok(set_aside)
 	}
 
 	/// Starts numbering after the chain's `head` when the outbox has never numbered a record —
@@ -204,12 +363,36 @@ fn read_tail(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<T
 	}
 }
 
+fn read_stuck(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<Option<Stuck>, StoreError> {
+	match meta.get("stuck").map_err(|e| err("read stuck")(e.into()))? {
+		Some(bytes) => Stuck::decode(&mut bytes.value()).map(Some).map_err(|e| StoreError(format!("corrupt stuck mark: {e}"))),
+		None => Ok(None),
+	}
+}
+
 fn read_entry(records: &impl ReadableTable<u64, &'static [u8]>, seq: u64) -> Result<Option<Entry>, StoreError> {
 	match records.get(seq).map_err(|e| err("read record")(e.into()))? {
 		Some(bytes) => Entry::decode(&mut bytes.value())
 			.map(Some)
 			.map_err(|e| StoreError(format!("corrupt record #{seq}: {e}"))),
 		None => Ok(None),
+	}
+}
+
+/// Why records were not set aside.
+#[derive(Debug)]
+pub enum SetAsideError {
+	/// The request does not fit the outbox; why.
+	Refused(String),
+	Store(StoreError),
+}
+
+impl core::fmt::Display for SetAsideError {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		match self {
+			SetAsideError::Refused(why) => write!(f, "{why}"),
+			SetAsideError::Store(e) => e.fmt(f),
+		}
 	}
 }
 
@@ -251,7 +434,72 @@ impl Store {
 		let coverable = (head.last_seq + 1).saturating_sub(first_pending) as usize;
 		let pending = self.pending(coverable.saturating_add(max)).map_err(SettleError::Store)?;
 		let covered = outbox::reconcile(tail, &pending, head).map_err(SettleError::Divergence)?;
-		self.mark_done(&covered).map_err(SettleError::Store)?;
+		// Covered entries are the first of `pending`, in order.
+		let covered: Vec<_> = covered
+			.into_iter()
+			.zip(&pending)
+			.map(|((seq, receipt), entry)| (seq, Some(record_hash(&entry.record)), receipt))
+			.collect();
+		self.mark(&covered).map_err(SettleError::Store)?;
 		Ok(outbox::next_batch(&pending, head.last_seq, max).to_vec())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::{outbox::tests::record, refusal::WRONG_VENUE};
+
+	fn accept(store: &Store, id: &str) -> Result<Accepted, AcceptError> {
+		store.accept(id, 0, |seq, prev| Ok(record(seq, prev, id)))
+	}
+
+	#[test]
+	fn only_a_stuck_record_is_set_aside_and_the_records_behind_it_close_the_gap() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(&dir.path().join("outbox.redb")).unwrap();
+		for id in ["a", "b", "c", "d"] {
+			accept(&store, id).unwrap();
+		}
+		let receipt = Receipt::CoveredByHead { block_number: 1, block_hash: [1; 32] };
+		store.mark_done(&[(1, receipt)]).unwrap();
+		let before = store.pending(10).unwrap();
+		let refused = |r: Result<Vec<SetAside>, SetAsideError>| match r {
+			Err(SetAsideError::Refused(why)) => why,
+			other => panic!("expected a refusal, got {other:?}"),
+		};
+		// Nothing is stuck: the chain may yet take #2, or hold it already.
+		assert!(refused(store.set_aside(2, 1, "moved", 5)).contains("not stuck"));
+		store.set_stuck(Some((2, WRONG_VENUE)), 7).unwrap();
+		store.set_stuck(Some((2, WRONG_VENUE)), 9).unwrap();
+		assert_eq!(store.stuck().unwrap(), Some(Stuck { seq: 2, code: WRONG_VENUE, since_ms: 7 }));
+		assert!(refused(store.set_aside(3, 1, "moved", 5)).contains("#2 is"));
+		assert!(refused(store.set_aside(2, 1, " ", 5)).contains("reason"));
+		assert!(refused(store.set_aside(2, 4, "moved", 5)).contains("only 3 records wait"));
+		// Nothing changed by the refusals.
+		assert_eq!(store.pending(10).unwrap(), before);
+
+		let set_aside = store.set_aside(2, 1, "the projector moved to Shanghai", 11).unwrap();
+		assert_eq!(set_aside.len(), 1);
+		assert_eq!((set_aside[0].entry.event_id.as_str(), set_aside[0].code, set_aside[0].at_ms), ("b", WRONG_VENUE, 11));
+		assert_eq!(store.set_aside_records().unwrap(), set_aside);
+		assert_eq!(store.stuck().unwrap(), None);
+		// "c" and "d" are now #2 and #3, chained to #1.
+		let pending = store.pending(10).unwrap();
+		assert_eq!(pending.iter().map(|e| (e.seq(), e.event_id.as_str())).collect::<Vec<_>>(), vec![(2, "c"), (3, "d")]);
+		let one = store.entry(1).unwrap().unwrap();
+		assert_eq!(pending[0].record.prev_hash, record_hash(&one.record));
+		assert_eq!(pending[1].record.prev_hash, record_hash(&pending[0].record));
+		assert_eq!(store.tail().unwrap(), Tail { last_seq: 3, last_hash: record_hash(&pending[1].record) });
+		// The events stay known: "b" is not numbered again, "c" is #2.
+		assert!(matches!(accept(&store, "b"), Err(AcceptError::SetAside)));
+		assert_eq!(accept(&store, "c").unwrap(), Accepted::Known(2));
+		assert_eq!(accept(&store, "e").unwrap(), Accepted::New(4));
+		// A receipt for the records as they were numbered before (a send that raced the
+		// technician) marks nothing.
+		store.mark_sent(&before[1..2], receipt).unwrap();
+		assert_eq!(store.depth().unwrap(), 3);
+		store.mark_sent(&pending[..1], receipt).unwrap();
+		assert_eq!(store.depth().unwrap(), 2);
 	}
 }

@@ -49,6 +49,17 @@ pub fn device_info(serial: &str, cinema: u32) -> DeviceInfo {
 	}
 }
 
+/// The refusal code in a node pool's answer to `author_submitExtrinsic` ("… custom error: N").
+/// The agent decides by the runtime's typed verdict instead; this reads what a plain RPC
+/// client, such as this flood, is told.
+pub fn pool_code(message: &str) -> Option<u8> {
+	let marker = "custom error: ";
+	let lower = message.to_ascii_lowercase();
+	let at = lower.find(marker)? + marker.len();
+	let digits: String = lower[at..].chars().take_while(char::is_ascii_digit).collect();
+	digits.parse().ok()
+}
+
 /// Submits `call` signed by `signer` with `nonce` (or the chain's), without waiting for it:
 /// `Ok` if the pool took it, else the pool's reason.
 pub async fn send<Call: subxt::transactions::Payload>(
@@ -110,4 +121,11 @@ pub async fn register_flood_cinemas(client: &Client, node: &Node, count: u32) {
 		.await
 		.expect("the pool takes the admin's registrations");
 	wait_for("the flood's cinemas to be registered", Duration::from_secs(300), &[node], || pool_len(node) == 0);
+}
+
+#[cfg(test)]
+#[test]
+fn a_pool_refusal_code_is_read_from_the_nodes_answer() {
+	assert_eq!(pool_code("Invalid Transaction: Invalid transaction with custom error: 5"), Some(5));
+	assert_eq!(pool_code("Transaction is outdated"), None);
 }

@@ -7,7 +7,12 @@
 //! 2. `kill -9` of the agent with records in its outbox, restart: each on chain exactly once,
 //!    in order;
 //! 3. every validator stopped while screenings keep coming, then restarted: the backlog goes
-//!    out, nothing lost, nothing duplicated.
+//!    out, nothing lost, nothing duplicated;
+//! 4. a record the chain can never take (a registrar moved the device to another cinema under
+//!    two queued records): the agent finds it stuck by the runtime's typed refusal, stops
+//!    sending it, `status` says what to do; the technician relocates the projector and sets
+//!    the two aside; the next screening goes on chain in their place, the chain of records
+//!    unbroken.
 
 use std::{
 	fs,
@@ -27,6 +32,8 @@ use subxt::utils::AccountId32;
 
 const VALIDATORS: [&str; 3] = ["alice", "bob", "charlie"];
 const CINEMA: u32 = 11_010_501;
+/// Another demo cinema, where act 4 moves the device.
+const SHANGHAI: u32 = 31_010_101;
 
 /// The agent process; killed (SIGKILL) when dropped.
 struct Agent {
@@ -226,5 +233,76 @@ fn projector_agent_records_through_its_light_client_and_survives_crashes_and_out
 		});
 	}
 	rt.block_on(assert_exactly_once_in_order(&client, &nodes[0], device, 40));
+
+	// Act 4: the registrar moves the device to Shanghai; two screenings of the Beijing
+	// projector are still to come, made with Beijing as their venue.
+	let moved = device_info_in(SHANGHAI);
+	rt.block_on(submit(&client, &cinechain::transactions().devices().update_device_info(device, moved), &subxt_signer::sr25519::dev::bob()))
+		.events();
+	drop_event(&spool, 40);
+	let stuck = |data: &Path| -> Value {
+		let status: Value = serde_json::from_str(&projector_ok(data, &["status", "--offline", "--json"])).unwrap();
+		status["outbox"]["stuck"].clone()
+	};
+	{
+		let all: Vec<&Node> = nodes.iter().collect();
+		wait_with_agent(&agent, "the agent to find record #41 stuck", Duration::from_secs(300), &all, || {
+			stuck(&data)["seq"] == 41
+		});
+	}
+	drop_event(&spool, 41);
+	wait_with_agent(&agent, "the agent to store the next screening behind it", Duration::from_secs(60), &[], || {
+		outbox(&data) == (2, 42)
+	});
+	assert_eq!(stuck(&data)["refusal"], "WRONG_VENUE", "typed by the runtime's verdict: {}", stuck(&data));
+	assert_eq!(rt.block_on(head_seq(&client, device)), 40, "nothing of the stuck record or behind it reaches the chain");
+	// What the technician is told: the agent's log names both cinemas (its view of the chain is
+	// the one the runtime judged the record at, so it has the move), `status` what to do.
+	let told = format!("record #41 names cinema {CINEMA}, but the chain registers this device in cinema {SHANGHAI}");
+	wait_with_agent(&agent, "the agent to say what to do about the stuck record", Duration::from_secs(60), &[], || {
+		fs::read_to_string(&log).unwrap_or_default().contains(&told)
+	});
+	let action = stuck(&data)["action"].as_str().unwrap_or_default().to_string();
+	assert!(action.contains("relocate --cinema") && action.contains("set-aside 41"), "{action}");
 	agent.kill();
+	// Only the stuck record may start what is set aside.
+	let refused = projector(&data).args(["set-aside", "42", "--reason", "moved"]).output().unwrap();
+	assert!(!refused.status.success() && String::from_utf8_lossy(&refused.stderr).contains("#41 is"), "{refused:?}");
+	projector_ok(&data, &["relocate", "--cinema", &SHANGHAI.to_string()]);
+	projector_ok(&data, &["set-aside", "41", "--count", "2", "--reason", "made in Beijing before the move to Shanghai"]);
+	assert_eq!(outbox(&data), (0, 40));
+	let mut agent = Agent::start(&data, &spool, &log);
+	drop_event(&spool, 42);
+	{
+		let all: Vec<&Node> = nodes.iter().collect();
+		wait_with_agent(&agent, "the next screening finalized as #41", Duration::from_secs(300), &all, || {
+			rt.block_on(head_seq(&client, device)) >= 41 && outbox(&data) == (0, 41)
+		});
+	}
+	let on_chain = rt.block_on(recorded(&client, nodes[0].finalized_number(), device));
+	let last: Vec<(u64, &str)> = on_chain.iter().skip(39).map(|r| (r.seq, r.title.as_str())).collect();
+	assert_eq!(last, vec![(40, "screening 039"), (41, "screening 042")]);
+	let status: Value = serde_json::from_str(&projector_ok(&data, &["status", "--offline", "--json"])).unwrap();
+	let set_aside: Vec<(u64, &str, &str)> = status["outbox"]["set_aside"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|item| (item["seq"].as_u64().unwrap(), item["title"].as_str().unwrap(), item["refusal"].as_str().unwrap()))
+		.collect();
+	assert_eq!(set_aside, vec![(41, "screening 040", "WRONG_VENUE"), (42, "screening 041", "WRONG_VENUE")]);
+	assert!(status["outbox"]["stuck"].is_null());
+	agent.kill();
+}
+
+/// The device's registration data, in `cinema`.
+fn device_info_in(cinema: u32) -> cinechain::runtime_types::pallet_devices::types::DeviceInfo {
+	use cinechain_projector::chain::bounded;
+	cinechain::runtime_types::pallet_devices::types::DeviceInfo {
+		manufacturer: bounded(b"Barco"),
+		model: bounded(b"SP4K-15C"),
+		serial_number: bounded(b"E2E-0001"),
+		production_date: 2025_06_30,
+		firmware_version: bounded(b"4.2.1"),
+		cinema,
+	}
 }

@@ -29,7 +29,7 @@ use cinechain_e2e::{
 	records::DEMO_CINEMA,
 	ship_chain_spec, wait_for, Node, NodeConfig,
 };
-use cinechain_projector::chain::refusal;
+use cinechain_projector::refusal;
 use subxt::utils::AccountId32;
 
 /// The Shanghai demo cinema (the runtime's genesis presets): the real projector's.
@@ -89,7 +89,7 @@ fn a_projector_registers_itself_while_a_registration_flood_runs() {
 	}
 	let aimed = cinechain::transactions().devices().request_registration(device_info("BJ-full", DEMO_CINEMA));
 	let refused = rt.block_on(flood::send(&client, &aimed, &fresh_key(), None)).expect_err("Beijing's queue is full");
-	assert_eq!(refusal::code_in(&refused), Some(refusal::REGISTRATION_REFUSED), "{refused}");
+	assert_eq!(flood::pool_code(&refused), Some(refusal::REGISTRATION_REFUSED), "{refused}");
 
 	// 2. The spread flood, in the background until the projector is through: each block,
 	//    PER_BLOCK requests to the next of the flood's cinemas in turn (a cinema whose request

@@ -30,12 +30,6 @@ use cinechain_primitives::refusal::{
 use subxt::utils::AccountId32;
 use subxt_signer::sr25519::{dev, Keypair};
 
-/// How a client sees one of cinechain's pool refusals (`cinechain_primitives::refusal`): the
-/// node reports "custom error: N" (subxt prints "Invalid transaction with custom error: N").
-fn refusal(code: u8) -> String {
-	format!("custom error: {code}")
-}
-
 const CINEMA: u32 = DEMO_CINEMA;
 
 fn device_info(serial: &str) -> DeviceInfo {
@@ -70,14 +64,14 @@ async fn head(client: &Client, device: u64) -> cinechain::runtime_types::pallet_
 	entry.fetch((device,)).await.expect("fetch head").decode().expect("decode head")
 }
 
+/// Asserts that the pool refused `outcome`'s transaction and the runtime's typed verdict on it
+/// is cinechain's refusal `code` (`cinechain_primitives::refusal`).
 fn expect_refused(outcome: Outcome, code: u8, what: &str) {
-	let reason = refusal(code);
 	match outcome {
-		Outcome::Refused(message) => assert!(
-			message.to_lowercase().contains(&reason),
-			"{what}: refused, but for another reason than `{reason}`: {message}"
-		),
-		other => panic!("{what}: expected the pool to refuse it (`{reason}`), got {other:?}"),
+		Outcome::Refused(refused) => {
+			assert_eq!(refused.code(), Some(code), "{what}: refused, but for another reason than code {code}: {refused}")
+		},
+		other => panic!("{what}: expected the pool to refuse it (code {code}), got {other:?}"),
 	}
 }
 

@@ -46,7 +46,7 @@ struct Tally {
 
 /// The short form of a pool refusal: its custom code, or the message.
 fn reason(message: &str) -> String {
-	match cinechain_projector::chain::refusal::code_in(message) {
+	match cinechain_e2e::flood::pool_code(message) {
 		Some(code) => format!("custom error {code}"),
 		None if message.contains("ExhaustsResources") || message.contains("exhausts") => "exhausts resources".into(),
 		None => message.chars().take(80).collect(),
