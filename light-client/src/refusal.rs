@@ -90,23 +90,23 @@ pub fn meaning(refusal: &Refusal) -> Meaning {
 /// registry, when known.
 pub fn advice(code: u8, seq: u64, record_cinema: u32, chain_cinema: Option<u32>) -> String {
 	let set_aside = format!(
-		"`cinechain-projector set-aside {seq} --reason \"...\"` takes it out of the chain of records \
-		 (the records after it are renumbered; it stays in the outbox, listed by `status`, for the \
-		 regulator)"
+		"set it aside: `cinechain-projector set-aside {seq} --reason \"...\"` (it stays in the outbox, \
+		 listed by `status`, for the regulator; the records behind it are renumbered)"
 	);
 	match code {
 		WRONG_VENUE => {
 			let registered = chain_cinema.map_or("another cinema".into(), |c| format!("cinema {c}"));
 			format!(
 				"record #{seq} names cinema {record_cinema}, but the chain registers this device in {registered}. \
-				 If the projector moved, set its new cinema (`cinechain-projector relocate --cinema <id>`) and \
-				 run {set_aside} for each record made before the move. If it did not move, ask a registrar \
-				 to correct the device's cinema in the registry; the record then goes through by itself."
+				 If the projector moved, set its new cinema (`cinechain-projector relocate --cinema <id>`), \
+				 {set_aside}, with --count for every record made before the move, and restart the agent. \
+				 If it did not move, ask a registrar to correct the device's cinema in the registry; the \
+				 record then goes through by itself."
 			)
 		},
 		BAD_TIMES | BAD_RECORD => format!(
-			"record #{seq} breaks a rule of the chain's current runtime ({}): its content cannot be \
-			 changed (it is what the playback system reported), so {set_aside}",
+			"record #{seq} breaks a rule of the chain's current runtime ({}). Its content cannot be \
+			 changed (it is what the playback system reported), so {set_aside}.",
 			name(code)
 		),
 		BROKEN_HASH_CHAIN => format!(
@@ -115,7 +115,7 @@ pub fn advice(code: u8, seq: u64, record_cinema: u32, chain_cinema: Option<u32>)
 		),
 		other => format!(
 			"the chain refuses record #{seq} ({}, code {other}); this agent cannot send it. Report \
-			 it to the projector's maker; {set_aside}",
+			 it to the projector's maker, and {set_aside}.",
 			name(other)
 		),
 	}
