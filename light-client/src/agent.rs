@@ -73,14 +73,31 @@ impl Agent {
 	}
 
 	/// Daemon mode: takes events from `spool` and sends records, forever.
-	pub async fn run(self, spool: PathBuf) -> Result<(), String> {
+	/// Done records older than `compact_after` (and their event ids) are dropped from the
+	/// outbox, once an hour (see [`Store::compact`]).
+	pub async fn run(self, spool: PathBuf, compact_after: Duration) -> Result<(), String> {
 		std::fs::create_dir_all(&spool).map_err(|e| format!("cannot create the spool {}: {e}", spool.display()))?;
 		let wake = Arc::new(Notify::new());
 		let (store, site, notify) = (self.store.clone(), self.site, wake.clone());
 		log(format!("watching the spool {}", spool.display()));
 		tokio::spawn(async move {
+			let mut compacted: Option<std::time::Instant> = None;
 			loop {
-				take_spool(&store, &site, &spool, &notify);
+				// File and database work blocks: off the runtime that drives the light client.
+				let (store, spool, notify) = (store.clone(), spool.clone(), notify.clone());
+				let compact = compacted.is_none_or(|at| at.elapsed() >= COMPACT_EVERY);
+				let looked = tokio::task::spawn_blocking(move || {
+					take_spool(&store, &site, &spool, &notify);
+					if compact {
+						compact_outbox(&store, compact_after);
+					}
+				});
+				if let Err(e) = looked.await {
+					log(format!("the spool look failed: {e}"));
+				}
+				if compact {
+					compacted = Some(std::time::Instant::now());
+				}
 				tokio::time::sleep(SPOOL_POLL).await;
 			}
 		});
@@ -270,6 +287,27 @@ impl Agent {
 			self.store.depth().unwrap_or(1).saturating_sub(1),
 			refusal::advice(stuck.code, stuck.seq, entry.record.venue.cinema, chain_cinema)
 		)
+	}
+}
+
+/// How often the outbox is compacted.
+pub const COMPACT_EVERY: Duration = Duration::from_secs(3600);
+/// Most records one compaction transaction drops (a short write on an SD card).
+pub const COMPACT_BATCH: usize = 1000;
+
+/// Drops done records accepted more than `age` ago, a batch at a time.
+fn compact_outbox(store: &Store, age: Duration) {
+	let cutoff = now_ms().saturating_sub(age.as_millis() as u64);
+	let mut total = 0;
+	loop {
+		match store.compact(cutoff, COMPACT_BATCH) {
+			Ok(0) => break,
+			Ok(n) => total += n,
+			Err(e) => return log(format!("cannot compact the outbox: {e}")),
+		}
+	}
+	if total > 0 {
+		log(format!("compacted the outbox: {total} records finalized more than {} days ago dropped", age.as_secs() / 86_400));
 	}
 }
 

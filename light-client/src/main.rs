@@ -42,15 +42,8 @@ struct Cli {
 enum Command {
 	/// Generates this device's key (once, for life) and records where the projector stands.
 	Init {
-		/// The cinema the projector is installed in (its registry id).
-		#[arg(long)]
-		cinema: u32,
-		/// Latitude in degrees (recorded with every screening, with --longitude).
-		#[arg(long, requires = "longitude", allow_hyphen_values = true)]
-		latitude: Option<f64>,
-		/// Longitude in degrees.
-		#[arg(long, requires = "latitude", allow_hyphen_values = true)]
-		longitude: Option<f64>,
+		#[command(flatten)]
+		place: PlaceArgs,
 		/// Development chains only: derive the key from this secret URI (e.g. //One) instead of
 		/// generating one.
 		#[arg(long, value_name = "URI")]
@@ -86,18 +79,18 @@ enum Command {
 	/// Records that the projector now stands in another cinema (after a registrar moved the
 	/// device in the registry). Restart the daemon afterwards.
 	Relocate {
-		#[arg(long)]
-		cinema: u32,
-		#[arg(long, requires = "longitude", allow_hyphen_values = true)]
-		latitude: Option<f64>,
-		#[arg(long, requires = "latitude", allow_hyphen_values = true)]
-		longitude: Option<f64>,
+		#[command(flatten)]
+		place: PlaceArgs,
 	},
 	/// Daemon: records every screening event the playback system drops into the spool.
 	Run {
 		/// The spool directory the playback system writes events into.
 		#[arg(long)]
 		spool: PathBuf,
+		/// Days a finalized record (with its receipt and event id) stays in the outbox; older
+		/// ones are dropped hourly. Pending, stuck and set-aside records always stay.
+		#[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u32).range(1..=3650))]
+		keep_days: u32,
 	},
 	/// Checks a proof from the information server (`GET /proof/{device}/{seq}`) that a screening
 	/// is on the finalized chain, trusting nothing but the raw chain spec (--chain-spec). Needs no
@@ -109,6 +102,31 @@ enum Command {
 		#[arg(long)]
 		json: bool,
 	},
+}
+
+/// Where the projector stands (`init`, `relocate`).
+#[derive(Args, Debug)]
+struct PlaceArgs {
+	/// The cinema the projector is installed in (its registry id).
+	#[arg(long)]
+	cinema: u32,
+	/// Latitude in degrees (recorded with every screening, with --longitude).
+	#[arg(long, requires = "longitude", allow_hyphen_values = true)]
+	latitude: Option<f64>,
+	/// Longitude in degrees.
+	#[arg(long, requires = "latitude", allow_hyphen_values = true)]
+	longitude: Option<f64>,
+}
+
+impl PlaceArgs {
+	fn config(&self) -> Result<DeviceConfig, String> {
+		let location = match (self.latitude, self.longitude) {
+			(Some(lat), Some(lon)) => Some((micro_degrees(lat)?, micro_degrees(lon)?)),
+			_ => None,
+		};
+		cinechain_projector::config::check_location(location)?;
+		Ok(DeviceConfig { cinema: self.cinema, location })
+	}
 }
 
 #[derive(Args, Debug)]
@@ -209,15 +227,10 @@ async fn run(cli: Cli) -> Result<(), String> {
 	);
 	let endpoint = cli.endpoint(&dir);
 	match cli.command {
-		Command::Init { cinema, latitude, longitude, dev_key } => {
-			let location = match (latitude, longitude) {
-				(Some(lat), Some(lon)) => Some((micro_degrees(lat)?, micro_degrees(lon)?)),
-				_ => None,
-			};
-			let config = DeviceConfig { cinema, location };
+		Command::Init { place, dev_key } => {
 			// Refuse a bad location, and a development key for a chain spec that is not a
 			// development chain's, before the key exists: a key is created once, for life.
-			cinechain_projector::config::check_location(location)?;
+			let config = place.config()?;
 			if let (Some(_), Endpoint::LightClient { chain_spec, .. }) = (&dev_key, &endpoint) {
 				if chain_spec.exists() {
 					let spec = read_bounded(chain_spec, client::MAX_CHAIN_SPEC_BYTES as usize, "chain spec")?;
@@ -260,23 +273,21 @@ async fn run(cli: Cli) -> Result<(), String> {
 			);
 			Ok(())
 		},
-		Command::Relocate { cinema, latitude, longitude } => {
-			let location = match (latitude, longitude) {
-				(Some(lat), Some(lon)) => Some((micro_degrees(lat)?, micro_degrees(lon)?)),
-				_ => None,
-			};
+		Command::Relocate { place } => {
 			let old = dir.load_config()?;
-			dir.save_config(&DeviceConfig { cinema, location })?;
+			let config = place.config()?;
+			let cinema = config.cinema;
+			dir.save_config(&config)?;
 			eprintln!(
 				"this projector now records screenings in cinema {cinema} (was {}); restart the daemon for it to take effect",
 				old.cinema
 			);
 			Ok(())
 		},
-		Command::Run { spool } => {
+		Command::Run { spool, keep_days } => {
 			let agent = open_agent(&dir, endpoint)?;
 			agent::log(format!("device {}", AccountId32::from(agent.key.public_key())));
-			agent.run(spool).await
+			agent.run(spool, std::time::Duration::from_secs(u64::from(keep_days) * 86_400)).await
 		},
 		Command::VerifyProof { bundle, json } => {
 			verify_proof(&cli.chain_spec.clone().unwrap_or_else(|| dir.chain_spec()), &bundle, json)

@@ -196,6 +196,12 @@ pub fn reconcile(tail: Tail, pending: &[Entry], head: &Head) -> Result<Vec<(u64,
 	Ok(covered.iter().map(|e| (e.seq(), receipt)).collect())
 }
 
+/// Whether `entry` may be dropped from the outbox by a compaction with `cutoff_ms`: done (the
+/// chain holds it, finalized) and accepted before the cutoff.
+pub fn compactable(entry: &Entry, cutoff_ms: u64) -> bool {
+	matches!(entry.state, State::Done(_)) && entry.accepted_at_ms < cutoff_ms
+}
+
 /// The records to send next: the pending ones after the chain's head, in order, at most `max`
 /// (one extrinsic: a single record or a batch).
 pub fn next_batch<'a>(pending: &'a [Entry], head_seq: u64, max: usize) -> &'a [Entry] {

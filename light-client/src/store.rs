@@ -244,6 +244,41 @@ impl Store {
 		txn.commit().map_err(|e| err("commit")(e.into()))
 	}
 
+	/// Deletes the oldest done records accepted before `cutoff_ms` (device clock), at most `max`
+	/// in one transaction, with their event ids; returns how many went. What numbering and
+	/// sending need stays: the tail (the last record's number and hash), every pending record,
+	/// and the records set aside. So the outbox grows with the records of the last days, not with
+	/// the device's lifetime; an event the playback system delivers again after its id went is
+	/// recorded again. Records are accepted in order, so the pass stops at the first record it
+	/// must keep.
+	pub fn compact(&self, cutoff_ms: u64, max: usize) -> Result<usize, StoreError> {
+		let txn = self.db.begin_write().map_err(|e| err("begin")(e.into()))?;
+		let mut gone = Vec::new();
+		{
+			let mut records = txn.open_table(RECORDS).map_err(|e| err("open records")(e.into()))?;
+			let mut events = txn.open_table(EVENTS).map_err(|e| err("open events")(e.into()))?;
+			for item in records.range::<u64>(..).map_err(|e| err("read records")(e.into()))?.take(max) {
+				let (seq, bytes) = item.map_err(|e| err("read records")(e.into()))?;
+				let entry = Entry::decode(&mut bytes.value())
+					.map_err(|e| StoreError(format!("corrupt record #{}: {e}", seq.value())))?;
+				if !outbox::compactable(&entry, cutoff_ms) {
+					break;
+				}
+				gone.push((seq.value(), entry.event_id));
+			}
+			for (seq, event_id) in &gone {
+				records.remove(*seq).map_err(|e| err("write record")(e.into()))?;
+				// The id may name a newer record since a set-aside renumbered the outbox.
+				let names_this = events.get(event_id.as_str()).map_err(|e| err("read events")(e.into()))?.map(|s| s.value());
+				if names_this == Some(*seq) {
+					events.remove(event_id.as_str()).map_err(|e| err("write events")(e.into()))?;
+				}
+			}
+		}
+		txn.commit().map_err(|e| err("commit")(e.into()))?;
+		Ok(gone.len())
+	}
+
 	/// Every record set aside, oldest first.
 	pub fn set_aside_records(&self) -> Result<Vec<SetAside>, StoreError> {
 		let txn = self.db.begin_read().map_err(|e| err("begin")(e.into()))?;
@@ -501,5 +536,31 @@ mod tests {
 		assert_eq!(store.depth().unwrap(), 3);
 		store.mark_sent(&pending[..1], receipt).unwrap();
 		assert_eq!(store.depth().unwrap(), 2);
+	}
+
+	#[test]
+	fn compaction_drops_old_settled_records_and_keeps_what_numbering_and_sending_need() {
+		let dir = tempfile::tempdir().unwrap();
+		let store = Store::open(&dir.path().join("outbox.redb")).unwrap();
+		// Accepted at times 10, 20, 30, 40, 50; the first four done, the last pending.
+		for (i, id) in ["a", "b", "c", "d", "e"].iter().enumerate() {
+			store.accept(id, 10 * (i as u64 + 1), |seq, prev| Ok(record(seq, prev, id))).unwrap();
+		}
+		let receipt = Receipt::CoveredByHead { block_number: 1, block_hash: [1; 32] };
+		store.mark_done(&[(1, receipt), (2, receipt), (3, receipt), (4, receipt)]).unwrap();
+		let tail = store.tail().unwrap();
+		// At most `max` per pass, oldest first; only what was accepted before the cutoff.
+		assert_eq!(store.compact(35, 1).unwrap(), 1);
+		assert_eq!(store.compact(35, 100).unwrap(), 2);
+		assert_eq!(store.compact(35, 100).unwrap(), 0);
+		assert!(store.entry(3).unwrap().is_none() && store.entry(4).unwrap().is_some());
+		// A pending record is never dropped, however old.
+		assert_eq!(store.compact(1_000, 100).unwrap(), 1);
+		assert_eq!(store.pending(10).unwrap().iter().map(Entry::seq).collect::<Vec<_>>(), vec![5]);
+		assert_eq!(store.tail().unwrap(), tail);
+		// Numbering goes on from the tail; an id that went is recorded again, one still kept is not.
+		assert_eq!(accept(&store, "e").unwrap(), Accepted::Known(5));
+		assert_eq!(accept(&store, "a").unwrap(), Accepted::New(6));
+		assert_eq!(store.entry(6).unwrap().unwrap().record.prev_hash, tail.last_hash);
 	}
 }
