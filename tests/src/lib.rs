@@ -23,6 +23,7 @@
 pub mod browser;
 pub mod chain;
 pub mod cluster;
+pub mod fleet;
 pub mod flood;
 pub mod http;
 pub mod indexer;
