@@ -3,7 +3,7 @@
 # agent gets a screening at the same moment; prints event -> finalized receipt p50/p95/max and
 # the agents' peak memory, one table row per fleet size.
 #
-#   scripts/fleet.sh [N ...]      # default 10; e.g. scripts/fleet.sh 10 50 100
+#   scripts/fleet.sh [--rounds K] [N ...]   # default 1 round of 10; e.g. scripts/fleet.sh --rounds 5 10 50 100
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/env.sh

@@ -15,7 +15,7 @@ use crate::{
 	flood::{self, nonce_of},
 	projector,
 	records::{bounded, now_ms, DEMO_CINEMA},
-	run_node_command, wait_for, Node, NodeConfig,
+	run_node_command, start_validators, wait_for, Node,
 };
 use subxt::ext::codec::Encode;
 use subxt_signer::sr25519::{dev, Keypair};
@@ -168,14 +168,7 @@ impl Fleet {
 	/// with the device's signature.
 	pub async fn start(devices: usize) -> Fleet {
 		let dir = tempfile::tempdir().expect("temp dir");
-		let mut nodes: Vec<Node> = Vec::new();
-		for (index, name) in VALIDATORS.iter().enumerate() {
-			let mut config = NodeConfig::new(name, "local", index).args([format!("--{name}"), "--validator".into()]);
-			if let Some(first) = nodes.first() {
-				config = config.args(["--bootnodes".to_string(), first.multiaddr()]);
-			}
-			nodes.push(Node::start(config, &dir.path().join(name)));
-		}
+		let nodes = start_validators(&VALIDATORS, "local", dir.path(), |_, config| config);
 		{
 			let all: Vec<&Node> = nodes.iter().collect();
 			wait_for("block 1 finalized", Duration::from_secs(180), &all, || nodes[0].finalized_number() >= 1);

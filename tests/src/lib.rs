@@ -358,6 +358,26 @@ impl Drop for Node {
 	}
 }
 
+/// Starts the validators `names` (each with its well-known keys, `--alice` ...) on `chain`, each
+/// in `dir/<name>`, the first one the others' bootnode; `configure` adds what one of them needs
+/// beyond that (it gets the validator's index).
+pub fn start_validators(
+	names: &[&str],
+	chain: &str,
+	dir: &Path,
+	configure: impl Fn(usize, NodeConfig) -> NodeConfig,
+) -> Vec<Node> {
+	let mut nodes: Vec<Node> = Vec::new();
+	for (index, name) in names.iter().enumerate() {
+		let mut config = NodeConfig::new(name, chain, index).args([format!("--{name}"), "--validator".into()]);
+		if let Some(first) = nodes.first() {
+			config = config.args(["--bootnodes".to_string(), first.multiaddr()]);
+		}
+		nodes.push(Node::start(configure(index, config), &dir.join(name)));
+	}
+	nodes
+}
+
 /// The last `lines` log lines of each of `nodes`, headed by its name: what a failing test prints.
 pub fn log_tails(nodes: &[&Node], lines: usize) -> String {
 	nodes

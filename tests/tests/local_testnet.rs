@@ -3,21 +3,14 @@
 
 use std::time::Duration;
 
-use cinechain_e2e::{wait_for, Node, NodeConfig};
+use cinechain_e2e::{start_validators, wait_for, Node};
 
 const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 
 #[test]
 fn finality_survives_one_validator_killed_and_it_catches_up() {
 	let dir = tempfile::tempdir().expect("temp dir");
-	let mut nodes: Vec<Node> = Vec::new();
-	for (index, name) in VALIDATORS.iter().enumerate() {
-		let mut config = NodeConfig::new(name, "local", index).args([format!("--{name}"), "--validator".into()]);
-		if let Some(first) = nodes.first() {
-			config = config.args(["--bootnodes".to_string(), first.multiaddr()]);
-		}
-		nodes.push(Node::start(config, &dir.path().join(name)));
-	}
+	let mut nodes = start_validators(&VALIDATORS, "local", dir.path(), |_, config| config);
 
 	{
 		let all: Vec<&Node> = nodes.iter().collect();

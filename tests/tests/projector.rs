@@ -25,7 +25,7 @@ use cinechain_e2e::{
 	chain::{cinechain, connect, submit, Client},
 	playback::{head_seq, recorded},
 	records::now_ms,
-	projector, projector_ok, ship_chain_spec, wait_for, Node, NodeConfig,
+	projector, projector_ok, ship_chain_spec, start_validators, wait_for, Node,
 };
 use serde_json::Value;
 use subxt::utils::AccountId32;
@@ -117,15 +117,8 @@ fn projector_agent_records_through_its_light_client_and_survives_crashes_and_out
 	// Blocking test code (node processes, polling) with a runtime for the subxt client.
 	let rt = tokio::runtime::Runtime::new().expect("tokio runtime");
 	let dir = tempfile::tempdir().expect("temp dir");
-	let mut nodes: Vec<Node> = Vec::new();
-	for (index, name) in VALIDATORS.iter().enumerate() {
-		let mut config = NodeConfig::new(name, "local", index)
-			.args([format!("--{name}"), "--validator".into(), "--state-pruning".into(), "archive".into()]);
-		if let Some(first) = nodes.first() {
-			config = config.args(["--bootnodes".to_string(), first.multiaddr()]);
-		}
-		nodes.push(Node::start(config, &dir.path().join(name)));
-	}
+	let mut nodes =
+		start_validators(&VALIDATORS, "local", dir.path(), |_, config| config.args(["--state-pruning", "archive"]));
 	{
 		let all: Vec<&Node> = nodes.iter().collect();
 		wait_for("block 1 finalized", Duration::from_secs(180), &all, || nodes[0].finalized_number() >= 1);

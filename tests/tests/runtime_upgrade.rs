@@ -35,7 +35,7 @@ use cinechain_e2e::{
 	playback::{head_seq, recorded, DemoProjector},
 	profile_binary,
 	records::bounded,
-	wait_for, Node, NodeConfig, Rpc,
+	start_validators, wait_for, Node, Rpc,
 };
 use serde_json::{json, Value};
 use sp_crypto_hashing::{blake2_128, blake2_256, twox_128, twox_64};
@@ -91,15 +91,10 @@ fn runtime_upgrade_under_a_recording_projector_and_a_following_indexer() {
 	// Alice keeps the state of every finalized block, for the indexer.
 	let spec = chain_spec_of("local", &dir.path().join("spec"), &[(":SlotDuration:", 2_000u64.encode())]);
 	let spec = spec.to_str().expect("utf-8 path").to_string();
-	let mut nodes: Vec<Node> = Vec::new();
-	for (index, name) in VALIDATORS.iter().enumerate() {
-		let mut config = NodeConfig::new(name, &spec, index).args([format!("--{name}"), "--validator".into()]);
-		match nodes.first() {
-			Some(alice) => config = config.args(["--bootnodes".to_string(), alice.multiaddr()]),
-			None => config = config.args(["--state-pruning", "archive-canonical"]),
-		}
-		nodes.push(Node::start(config, &dir.path().join(name)));
-	}
+	let nodes = start_validators(&VALIDATORS, &spec, dir.path(), |index, config| match index {
+		0 => config.args(["--state-pruning", "archive-canonical"]),
+		_ => config,
+	});
 	let all: Vec<&Node> = nodes.iter().collect();
 	let alice = &nodes[0];
 	wait_for("block 1 finalized", Duration::from_secs(180), &all, || alice.finalized_number() >= 1);
