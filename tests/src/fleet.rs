@@ -185,6 +185,7 @@ impl Fleet {
 		let first_device = count_devices(&client).await;
 		let mut agents = Vec::new();
 		let mut provisions = Vec::new();
+		let mut accounts = Vec::new();
 		for i in 0..devices {
 			let data = dir.path().join(format!("agent-{i}"));
 			let spool = dir.path().join(format!("spool-{i}"));
@@ -203,6 +204,7 @@ impl Fleet {
 			};
 			let proof = provision_proof(&key, genesis, &info);
 			provisions.push(cinechain::transactions().devices().provision_device(key.public_key().into(), info, proof));
+			accounts.push(subxt::utils::AccountId32::from(key.public_key()));
 			let log = dir.path().join(format!("agent-{i}.log"));
 			agents.push(Agent { device: 0, data, spool, log, child: None, starts: 0 });
 		}
@@ -213,9 +215,11 @@ impl Fleet {
 			assert!(Instant::now() < deadline, "the devices were not all provisioned within 300 s");
 			tokio::time::sleep(Duration::from_millis(500)).await;
 		}
-		// Bob's provisions are included in nonce order: device ids follow the agents'.
-		for (i, agent) in agents.iter_mut().enumerate() {
-			agent.device = first_device + i as u64;
+		// Each agent's device id, as the chain has it for its key.
+		let at = client.at_current_block().await.expect("finalized block");
+		let by_key = at.storage().entry(cinechain::storage().devices().device_by_key()).expect("Devices.DeviceByKey");
+		for (agent, account) in agents.iter_mut().zip(accounts) {
+			agent.device = by_key.fetch((account,)).await.expect("the device is provisioned").decode().expect("a device id");
 		}
 		Fleet { agents, client, nodes, rounds: 0, _dir: dir }
 	}
